@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 __all__ = [
     "MAX_NOTE",
     "Category",
+    "GeneratedNote",
     "NoteDraft",
     "Provenance",
     "Risk",
@@ -111,3 +112,12 @@ class Provenance(BaseModel):
 def draft_json_schema() -> dict[str, Any]:
     """The JSON schema of ``NoteDraft`` by its wire (camelCase) names, for ``response_format``."""
     return NoteDraft.model_json_schema(by_alias=True)
+
+
+class GeneratedNote(BaseModel):
+    """A validated draft with its provenance: what is cached, stored and shown."""
+
+    model_config = ConfigDict(populate_by_name=True, frozen=True)
+
+    draft: NoteDraft
+    provenance: Provenance

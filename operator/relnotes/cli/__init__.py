@@ -1,0 +1,3 @@
+"""The ``relnotes`` command: one subcommand per process or job."""
+
+__all__: list[str] = []

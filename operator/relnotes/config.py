@@ -1,0 +1,75 @@
+"""Process settings, read from the environment (and mounted secret files) once at start-up.
+
+Every setting has a default that works offline: with nothing configured, relnotes drafts with the
+deterministic engine and keeps its cache in memory. Secrets are ``SecretStr`` so they never appear
+in logs or reprs; a key can come from a file (a Kubernetes Secret mounted as a volume) instead of
+an environment variable.
+"""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DETERMINISTIC_MODEL", "Settings"]
+
+DETERMINISTIC_MODEL = "relnotes-deterministic"
+
+
+class Settings(BaseSettings):
+    """Settings shared by every relnotes process; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="RELNOTES_", extra="ignore", frozen=True)
+
+    model: str | None = Field(default=None, description="Default model for specs that name none.")
+    model_service_url: str | None = Field(
+        default=None, description="Base URL of a relnotes model-service, e.g. http://host:8000/v1."
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "RELNOTES_OPENAI_API_KEY")
+    )
+    openai_api_key_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_API_KEY_FILE", "RELNOTES_OPENAI_API_KEY_FILE"),
+    )
+    upstream_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("RELNOTES_UPSTREAM_BASE_URL", "OPENAI_BASE_URL"),
+        description="OpenAI-compatible server (vLLM, Ollama, LiteLLM); OpenAI when unset.",
+    )
+    upstream_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    upstream_max_retries: int = Field(default=2, ge=0, le=10)
+    max_tokens: int = Field(default=800, ge=64, le=16_384)
+    fallback: Literal["none", "deterministic"] = Field(
+        default="none",
+        description="Opt-in: answer with the deterministic engine on upstream errors.",
+    )
+    redis_url: str | None = None
+    database_url: SecretStr | None = None
+    cache_ttl_seconds: int = Field(default=86_400, ge=1, le=30 * 86_400)
+    view_base_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int | None = Field(default=None, ge=1, le=65_535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Settings":
+        """Read a mounted key file; an OpenAI-compatible server needs a model name."""
+        if self.openai_api_key is None and self.openai_api_key_file is not None:
+            key = self.openai_api_key_file.read_text(encoding="utf-8").strip()
+            object.__setattr__(self, "openai_api_key", SecretStr(key) if key else None)
+        if self.upstream_base_url is not None and not self.model:
+            raise ValueError("RELNOTES_MODEL is required when RELNOTES_UPSTREAM_BASE_URL is set")
+        return self
+
+    def has_upstream(self) -> bool:
+        """True when an OpenAI key or an OpenAI-compatible server is configured."""
+        return self.openai_api_key is not None or self.upstream_base_url is not None
+
+    def default_model(self) -> str:
+        """The configured model, else gpt-4o-mini with an OpenAI key, else the offline engine."""
+        if self.model:
+            return self.model
+        return "gpt-4o-mini" if self.openai_api_key is not None else DETERMINISTIC_MODEL
