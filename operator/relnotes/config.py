@@ -20,7 +20,9 @@ DETERMINISTIC_MODEL = "relnotes-deterministic"
 class Settings(BaseSettings):
     """Settings shared by every relnotes process; see the README's configuration table."""
 
-    model_config = SettingsConfigDict(env_prefix="RELNOTES_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="RELNOTES_", extra="ignore", frozen=True, populate_by_name=True
+    )
 
     model: str | None = Field(default=None, description="Default model for specs that name none.")
     model_service_url: str | None = Field(

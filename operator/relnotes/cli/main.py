@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from relnotes.cli import model_service_cmd, render_cmd
+from relnotes.cli import model_service_cmd, render_cmd, view_cmd
 from relnotes.config import Settings
 from relnotes.logs import configure_logging
 from relnotes.services.manifests import describe_errors
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="relnotes", description="Release notes for infrastructure changes, drafted by an LLM."
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (render_cmd, model_service_cmd):
+    for command in (render_cmd, model_service_cmd, view_cmd):
         command.add_parser(subparsers)
     return parser
 

@@ -11,12 +11,22 @@ from relnotes.models.spec import ReleaseNoteSpec
 
 __all__ = ["draft_markdown", "escape_markdown", "note_markdown"]
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+|!~])")
+_SPECIAL = re.compile(r"([\\*_{}\[\]<>#|!~])")
+_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
 
 
 def escape_markdown(text: str) -> str:
-    """``text`` with Markdown's special characters backslash-escaped."""
-    return _SPECIAL.sub(r"\\\1", text)
+    """``text`` with Markdown's special characters escaped outside `code spans`.
+
+    Code spans stay as written (commands in test steps read best as code, and nothing inside a
+    span is interpreted); everywhere else links, HTML, emphasis and headings are neutralised. An
+    unbalanced backtick is escaped like any other special character.
+    """
+    parts = _CODE_SPAN.split(text)
+    return "".join(
+        part if index % 2 else _SPECIAL.sub(r"\\\1", part).replace("`", "\\`")
+        for index, part in enumerate(parts)
+    )
 
 
 def draft_markdown(draft: NoteDraft) -> str:
@@ -38,7 +48,7 @@ def draft_markdown(draft: NoteDraft) -> str:
 def note_markdown(title: str, spec: ReleaseNoteSpec, note: GeneratedNote) -> str:
     """A whole note: heading, what it applies to, the draft and where it came from."""
     where = " · ".join(
-        f"{label} `{value}`"
+        f"{label} " + escape_markdown(f"`{value}`")
         for label, value in (
             ("component", spec.component),
             ("environment", spec.environment),
@@ -51,7 +61,7 @@ def note_markdown(title: str, spec: ReleaseNoteSpec, note: GeneratedNote) -> str
     if where:
         lines += [where, ""]
     lines.append(draft_markdown(note.draft))
-    lines += [f"<sub>{source.provider} · {source.model} · prompt {source.prompt_version}</sub>", ""]
     if spec.links:
-        lines[-1:-1] = ["Links: " + ", ".join(f"<{link}>" for link in spec.links), ""]
+        lines += ["Links: " + ", ".join(f"<{link}>" for link in spec.links), ""]
+    lines += [f"<sub>{source.provider} · {source.model} · prompt {source.prompt_version}</sub>", ""]
     return "\n".join(lines)

@@ -88,6 +88,8 @@ class UpstreamEngine:
             completion = await self._client.chat.completions.create(**kwargs)
         except openai.OpenAIError as error:
             raise translate_error(error, self.name) from error
+        except ValueError as error:  # the SDK lets a body that is not JSON through as-is
+            raise InvalidOutput(f"{self.name}: reply is not valid JSON ({error})") from error
         if not completion.choices or completion.choices[0].message.content is None:
             raise InvalidOutput(f"{self.name}: reply has no message content")
         choice = completion.choices[0]

@@ -1,0 +1,40 @@
+"""``relnotes migrate``: apply the packaged SQL migrations to RELNOTES_DATABASE_URL.
+
+Safe to run from several places at once (an init container per replica, a CI job): migrations
+serialise on a Postgres advisory lock and each applies at most once.
+"""
+
+import argparse
+import asyncio
+import logging
+
+from relnotes.config import Settings
+from relnotes.models.errors import StoreUnavailable
+from relnotes.storage.migrations import apply_migrations
+
+__all__ = ["add_parser"]
+
+log = logging.getLogger(__name__)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.database_url is None:
+        log.error("RELNOTES_DATABASE_URL is not set")
+        return 2
+    conninfo = settings.database_url.get_secret_value()
+    try:
+        applied = asyncio.run(apply_migrations(conninfo, connect_timeout_s=args.timeout))
+    except StoreUnavailable as error:
+        log.error("migration failed", extra={"error": error.message})
+        return 1
+    log.info("migrations up to date", extra={"applied": applied})
+    return 0
+
+
+def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Register ``migrate``."""
+    parser = subparsers.add_parser("migrate", help="apply SQL migrations to RELNOTES_DATABASE_URL")
+    parser.add_argument(
+        "--timeout", type=int, default=10, help="seconds to wait for Postgres to accept (10)"
+    )
+    parser.set_defaults(func=_run)

@@ -1,0 +1,57 @@
+"""``relnotes operator``: run the kopf controller with JSON logs and a liveness endpoint.
+
+Replicas run standalone (no kopf peering) by default: two replicas may both see a change, and the
+Redis lock, the cache and the idempotent Postgres upsert make that cost one model call and one
+row. ``--peering`` opts into kopf's peering to keep one active replica instead.
+"""
+
+import argparse
+import asyncio
+
+import kopf
+
+from relnotes.config import Settings
+from relnotes.controller import logfields
+from relnotes.controller.handlers import build_registry
+
+__all__ = ["add_parser"]
+
+DEFAULT_LIVENESS = "http://0.0.0.0:8080/healthz"
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    del settings  # the startup handler reads its own, inside the operator's event loop
+    logfields.install()
+    asyncio.run(
+        kopf.operator(
+            registry=build_registry(),
+            clusterwide=args.all_namespaces,
+            namespaces=args.namespace or (),
+            liveness_endpoint=args.liveness or None,
+            standalone=args.peering is None,
+            peering_name=args.peering,
+        )
+    )
+    return 0
+
+
+def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Register ``operator``."""
+    parser = subparsers.add_parser(
+        "operator", help="run the ReleaseNote controller (kopf) against the current cluster"
+    )
+    scope = parser.add_mutually_exclusive_group(required=True)
+    scope.add_argument(
+        "-n", "--namespace", action="append", help="namespace (or glob) to serve; repeatable"
+    )
+    scope.add_argument("-A", "--all-namespaces", action="store_true", help="serve every namespace")
+    parser.add_argument(
+        "--liveness",
+        default=DEFAULT_LIVENESS,
+        help=f"liveness endpoint URL checking Redis, Postgres, model-service ({DEFAULT_LIVENESS});"
+        " empty to disable",
+    )
+    parser.add_argument(
+        "--peering", metavar="NAME", help="use kopf peering NAME instead of running standalone"
+    )
+    parser.set_defaults(func=_run)

@@ -1,0 +1,3 @@
+"""The read-only HTTP view of generated notes (HTML, Markdown, JSON)."""
+
+__all__: list[str] = []
