@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient
 
 from relnotes.config import Settings
 from relnotes.models.errors import StoreUnavailable
-from relnotes.models.result import GeneratedNote, NoteDraft, Provenance
+from relnotes.models.result import NoteDraft, Provenance
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.services.catalog import NoteCatalog
 from relnotes.storage.note_store import NoteRow
@@ -20,7 +20,9 @@ ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 
 DRAFT = NoteDraft.model_validate(
     {
-        "releaseNote": "Moved the <script>alert(1)</script> cache from cache.t3.micro to cache.t3.small.",
+        "releaseNote": (
+            "Moved the <script>alert(1)</script> cache from cache.t3.micro to cache.t3.small."
+        ),
         "testScenarios": [
             {"title": "Connect", "steps": ["redis-cli PING"], "expected": "PONG"},
             {"title": "Rollback", "steps": ["Modify back"], "expected": "Old class restored"},
