@@ -30,6 +30,6 @@ def listen_address(args: argparse.Namespace, settings: Settings) -> tuple[str, i
 
 def serve(app: web.Application, host: str, port: int, name: str) -> int:
     """Run ``app`` until SIGINT/SIGTERM (aiohttp's runner shuts down gracefully); exit 0."""
-    log.info("listening", extra={"process": name, "host": host, "port": port})
+    log.info("listening", extra={"service": name, "host": host, "port": port})
     web.run_app(app, host=host, port=port, access_log=None, print=None, handle_signals=True)
     return 0

@@ -114,3 +114,16 @@ async def test_unknown_models_and_broken_schemas_are_request_errors() -> None:
     broken["response_format"]["json_schema"]["schema"] = {"type": "no-such-type"}
     with pytest.raises(InvalidRequest, match=r"response_format\.json_schema\.schema"):
         await service.complete(ChatRequest.model_validate(broken))
+
+
+async def test_any_other_schema_is_checked_as_a_json_schema() -> None:
+    custom = schema_request().model_dump(by_alias=True)
+    custom["response_format"]["json_schema"]["schema"] = {
+        "type": "object",
+        "properties": {"answer": {"type": "string"}},
+        "required": ["answer"],
+    }
+    engine = ScriptedEngine('{"x": 1}', '{"answer": 42}')
+    with pytest.raises(InvalidOutput, match="answer: 42 is not of type 'string'"):
+        await CompletionService(EngineRouter([engine])).complete(ChatRequest.model_validate(custom))
+    assert "'answer' is a required property" in engine.requests[1].messages[-1].content
