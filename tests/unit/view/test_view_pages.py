@@ -61,7 +61,6 @@ class MemoryReader:
     def __init__(self, rows: list[NoteRow], up: bool = True) -> None:
         self.rows = rows
         self.up = up
-        self.queries: list[dict[str, Any]] = []
 
     async def ping(self) -> None:
         if not self.up:
@@ -71,9 +70,15 @@ class MemoryReader:
         found = [r for r in self.rows if (r.namespace, r.name) == (namespace, name)]
         return found[0] if found else None
 
-    async def list(self, **query: Any) -> list[NoteRow]:
-        self.queries.append(query)
-        return [r for r in self.rows if query["component"] in (None, r.component)]
+    async def list(
+        self,
+        namespace: str | None = None,
+        component: str | None = None,
+        version: str | None = None,
+        limit: int = 50,
+        before: datetime | None = None,
+    ) -> list[NoteRow]:
+        return [r for r in self.rows if component in (None, r.component)][:limit]
 
 
 @pytest.fixture

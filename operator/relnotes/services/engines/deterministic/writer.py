@@ -1,0 +1,25 @@
+"""The deterministic writer: spec in, validated ``NoteDraft`` out, with no model involved.
+
+It is a pure function of the spec (no clock, randomness, network or hash ordering), so the same
+ReleaseNote always yields byte-identical output and the operator can cache and diff drafts.
+"""
+
+from relnotes.models.result import NoteDraft
+from relnotes.models.spec import ReleaseNoteSpec
+from relnotes.services.engines.deterministic.classify import category_of, risk_of
+from relnotes.services.engines.deterministic.facts import extract_facts
+from relnotes.services.engines.deterministic.scenarios import build_scenarios
+from relnotes.services.engines.deterministic.sentences import write_sentence
+
+__all__ = ["write_draft"]
+
+
+def write_draft(spec: ReleaseNoteSpec) -> NoteDraft:
+    """A note for ``spec``: one sentence, ``spec.test_scenarios`` scenarios, category and risk."""
+    facts = extract_facts(spec)
+    return NoteDraft(
+        release_note=write_sentence(facts, spec.tone, spec.audience),
+        test_scenarios=build_scenarios(facts, spec.test_scenarios),
+        category=category_of(facts),
+        risk=risk_of(facts),
+    )
