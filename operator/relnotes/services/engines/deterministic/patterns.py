@@ -125,7 +125,7 @@ HOSTNAME = re.compile(
 )
 RECORD_TYPE = re.compile(r"\b(CNAME|AAAA|A|ALIAS|MX|TXT|NS|SRV|CAA)\s+records?\b")
 TTL = re.compile(
-    r"\bTTL\b[^\d]{0,60}?(\d+\s*(?:s|secs?|seconds?|m|mins?|minutes?)?)\b"
+    r"\bTTL\b(?:Route\s*53|[^\d]){0,80}?(\d+\s*(?:s|secs?|seconds?|m|mins?|minutes?)?)\b"
     rf"(?:\s*{ARROW}\s*(\d+\s*(?:s|secs?|seconds?|m|mins?|minutes?)?)\b)?",
     _I,
 )

@@ -162,6 +162,12 @@ CASES = [
         ("dig", "ttl"),
         LOW,
     ),
+    Case(  # "Route 53" stands between TTL and its values: 53 is not a TTL
+        "Lowered the TTL of the api.example.com Route 53 record from 3600 to 300 seconds",
+        ("api.example.com", "from 3600 to 300 seconds"),
+        Category.DNS,
+        ("dig", "ttl"),
+    ),
     Case(
         "Pointed the CNAME record www.example.com to d111111abcdef8.cloudfront.net",
         ("www.example.com", "d111111abcdef8.cloudfront.net", "CNAME"),
