@@ -58,9 +58,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _complete(self) -> "Settings":
-        """Read a mounted key file; an OpenAI-compatible server needs a model name."""
-        if self.openai_api_key is None and self.openai_api_key_file is not None:
-            key = self.openai_api_key_file.read_text(encoding="utf-8").strip()
+        """Read a mounted key file (an absent optional Secret means no key); a compatible
+        server needs a model name."""
+        key_file = self.openai_api_key_file
+        if self.openai_api_key is None and key_file is not None and key_file.is_file():
+            key = key_file.read_text(encoding="utf-8").strip()
             object.__setattr__(self, "openai_api_key", SecretStr(key) if key else None)
         if self.upstream_base_url is not None and not self.model:
             raise ValueError("RELNOTES_MODEL is required when RELNOTES_UPSTREAM_BASE_URL is set")

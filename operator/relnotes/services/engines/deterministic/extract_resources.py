@@ -76,7 +76,7 @@ def version(text: str, *, target_only: bool = False) -> Found | None:
     The target-only form runs after the scaling extractor: "redis to 6 shards" is a count.
     """
     verb = find_verb(text, ("upgraded", "downgraded", "bumped", "updated", "patched", "moved"))
-    match = p.VERSION_CHANGE.search(text)
+    match = p.VERSION_CHANGE.search(text) or p.VERSION_CHANGE_SPACED.search(text)
     if match and not target_only:
         return Found(
             ChangeKind.VERSION,

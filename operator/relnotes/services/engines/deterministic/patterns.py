@@ -43,6 +43,7 @@ __all__ = [
     "TTL",
     "VCPU",
     "VERSION_CHANGE",
+    "VERSION_CHANGE_SPACED",
     "VERSION_TARGET",
     "VOLUME_TYPE",
 ]
@@ -76,6 +77,12 @@ _ENGINES = (
 VERSION_CHANGE = re.compile(
     rf"\b(?P<engine>{_ENGINES})\b\s*(?:engine\s+)?(?:version\s+)?(?:from\s+)?{_VER}\s*{ARROW}\s*"
     rf"(?:(?P=engine)\s*)?{_VER}\b",
+    _I,
+)
+#: "EKS cluster control plane from 1.29 to 1.30": words between the engine and dotted versions.
+VERSION_CHANGE_SPACED = re.compile(
+    rf"\b(?P<engine>{_ENGINES})\b[^,;\d]{{1,40}}?\bfrom\s+(?:version\s+)?"
+    rf"v?(\d+(?:\.\d+){{1,2}})\s*{ARROW}\s*v?(\d+(?:\.\d+){{1,2}})\b",
     _I,
 )
 _NOT_A_VERSION = rf"(?![.\d]|\s*(?:{_UNITS}|GiB|GB|MB|%|days?|x\b))"

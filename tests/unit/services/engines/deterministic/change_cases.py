@@ -154,6 +154,12 @@ CASES = [
         ("get-bucket-lifecycle-configuration", "cost explorer"),
         LOW,
     ),
+    Case(  # words between the engine and its versions
+        "Upgraded the prod EKS cluster control plane from 1.28 to 1.29 and rolled the nodes",
+        ("EKS", "from 1.28 to 1.29", "production"),
+        K,
+        ("rollback",),
+    ),
     # Route 53 / DNS
     Case(
         "Lowered the TTL of api.example.com from 300 to 60 in Route 53",

