@@ -10,10 +10,14 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from relnotes.cli import model_service_cmd, render_cmd, view_cmd
+from relnotes.cli import render_cmd
+from relnotes.cli.serving import add_serving_parser
 from relnotes.config import Settings
 from relnotes.logs import configure_logging
+from relnotes.models.errors import InvalidRequest
+from relnotes.modelservice.app import build_app as build_model_service
 from relnotes.services.manifests import describe_errors
+from relnotes.view.app import build_app as build_view
 
 __all__ = ["build_parser", "main"]
 
@@ -24,8 +28,17 @@ def build_parser() -> argparse.ArgumentParser:
         prog="relnotes", description="Release notes for infrastructure changes, drafted by an LLM."
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (render_cmd, model_service_cmd, view_cmd):
-        command.add_parser(subparsers)
+    render_cmd.add_parser(subparsers)
+    add_serving_parser(
+        subparsers,
+        "model-service",
+        "serve /v1/chat/completions (OpenAI-compatible) on --host/--port",
+        8000,
+        build_model_service,
+    )
+    add_serving_parser(
+        subparsers, "view", "serve generated notes as HTML, Markdown and JSON", 8080, build_view
+    )
     return parser
 
 
@@ -40,7 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     level = "WARNING" if getattr(args, "quiet", False) else settings.log_level
     configure_logging(level, getattr(args, "log_format", None) or settings.log_format)
-    code: int = args.func(args, settings)
+    try:
+        code: int = args.func(args, settings)
+    except InvalidRequest as error:  # a setting the subcommand needs is missing or wrong
+        sys.stderr.write(f"relnotes {args.command}: {error.message}\n")
+        return 2
     return code
 
 

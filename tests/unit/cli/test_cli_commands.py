@@ -1,4 +1,4 @@
-"""``relnotes render``: what a newcomer sees, exit codes included."""
+"""The `relnotes` command: `render` as a newcomer sees it, exit codes and settings errors."""
 
 import json
 from pathlib import Path
@@ -101,3 +101,16 @@ def test_an_unknown_model_without_a_key_exits_1(
     )
     assert main(["render", path]) == 1
     assert "model: 'gpt-4o' is not served here" in capsys.readouterr().err
+
+
+def test_the_view_without_a_database_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["view"]) == 2
+    assert "RELNOTES_DATABASE_URL: required by the view" in capsys.readouterr().err
+
+
+def test_bad_settings_exit_2_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RELNOTES_FALLBACK", "sometimes")
+    assert main(["render", str(SAMPLES / "eks-upgrade.yaml")]) == 2
+    assert "fallback: Input should be 'none' or 'deterministic'" in capsys.readouterr().err
