@@ -49,3 +49,14 @@ def test_every_setting_is_documented_with_its_default(
     table = rows()
     assert variable in table, f"README configuration table lacks {variable} ({name})"
     assert table[variable][2] == shown(default), f"README default of {variable} is wrong"
+
+
+def test_every_documented_variable_is_a_setting() -> None:
+    """A row for a setting that no longer exists (or never did) misleads whoever reads it."""
+    known = {variable for _, variable, _ in settings()}
+    for cls in (Settings, ControllerSettings):
+        for field in cls.model_fields.values():
+            alias = field.validation_alias
+            if isinstance(alias, AliasChoices):
+                known.update(str(choice) for choice in alias.choices)
+    assert set(rows()) - known == set()

@@ -16,7 +16,7 @@ from relnotes.controller.handlers import build_registry
 
 __all__ = ["add_parser"]
 
-DEFAULT_LIVENESS = "http://0.0.0.0:8080/healthz"
+DEFAULT_LIVENESS = "http://0.0.0.0:8081/healthz"  # 8080 is the view's
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -25,7 +25,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     asyncio.run(
         kopf.operator(
             registry=build_registry(),
-            clusterwide=args.all_namespaces,
+            clusterwide=not args.namespace,
             namespaces=args.namespace or (),
             liveness_endpoint=args.liveness or None,
             standalone=args.peering is None,
@@ -40,18 +40,24 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
     parser = subparsers.add_parser(
         "operator", help="run the ReleaseNote controller (kopf) against the current cluster"
     )
-    scope = parser.add_mutually_exclusive_group(required=True)
+    scope = parser.add_mutually_exclusive_group()
     scope.add_argument(
         "-n", "--namespace", action="append", help="namespace (or glob) to serve; repeatable"
     )
-    scope.add_argument("-A", "--all-namespaces", action="store_true", help="serve every namespace")
+    scope.add_argument(
+        "-A", "--all-namespaces", action="store_true", help="serve every namespace (the default)"
+    )
     parser.add_argument(
         "--liveness",
         default=DEFAULT_LIVENESS,
         help=f"liveness endpoint URL checking Redis, Postgres, model-service ({DEFAULT_LIVENESS});"
         " empty to disable",
     )
-    parser.add_argument(
+    peering = parser.add_mutually_exclusive_group()
+    peering.add_argument(
+        "--standalone", action="store_true", help="run without kopf peering (the default)"
+    )
+    peering.add_argument(
         "--peering", metavar="NAME", help="use kopf peering NAME instead of running standalone"
     )
     parser.set_defaults(func=_run)

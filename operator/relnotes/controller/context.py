@@ -1,0 +1,100 @@
+"""Everything the operator process owns: pools, clients and services, built once at startup.
+
+kopf's startup handler opens one ``OperatorContext`` into ``memo`` and the cleanup handler closes
+it; handlers borrow it. Nothing here connects at import. Postgres is required (no note without a
+durable record); Redis is optional (without it the cache and lock are process-local).
+"""
+
+import logging
+from dataclasses import dataclass
+
+import aiohttp
+from psycopg import AsyncConnection
+from psycopg.rows import TupleRow
+from psycopg_pool import AsyncConnectionPool
+from redis.asyncio import Redis
+
+from relnotes.config import Settings
+from relnotes.controller.settings import ControllerSettings
+from relnotes.services.drafting import Drafter, build_drafter
+from relnotes.services.generation import NoteGenerator
+from relnotes.services.notes import NoteService
+from relnotes.storage.cache import DraftCache, MemoryCache
+from relnotes.storage.database import build_pool
+from relnotes.storage.migrations import apply_migrations
+from relnotes.storage.note_store import NoteStore
+from relnotes.storage.redis_cache import RedisCache, build_redis
+
+__all__ = ["OperatorContext"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class OperatorContext:
+    """The operator's pools, clients and services; one per process."""
+
+    settings: Settings
+    config: ControllerSettings
+    pool: AsyncConnectionPool[AsyncConnection[TupleRow]]
+    redis: Redis | None
+    cache: DraftCache
+    drafter: Drafter
+    store: NoteStore
+    notes: NoteService
+    http: aiohttp.ClientSession
+
+    @classmethod
+    async def open(cls, settings: Settings, config: ControllerSettings) -> "OperatorContext":
+        """Build and open everything; raises ValueError when Postgres is not configured."""
+        if settings.database_url is None:
+            raise ValueError("RELNOTES_DATABASE_URL is required: notes are recorded in Postgres")
+        conninfo = settings.database_url.get_secret_value()
+        if config.migrate_on_start:
+            applied = await apply_migrations(conninfo)
+            log.info("migrations checked at start", extra={"applied": applied})
+        pool = build_pool(
+            conninfo, max_size=config.db_pool_max_size, acquire_timeout_s=config.db_timeout_seconds
+        )
+        await pool.open(wait=False)
+        redis = None
+        cache: DraftCache = MemoryCache()
+        if settings.redis_url:
+            redis = build_redis(settings.redis_url, timeout_s=config.redis_timeout_seconds)
+            cache = RedisCache(redis, lock_expiry_s=config.lock_expiry_seconds)
+        drafter = build_drafter(settings)
+        generator = NoteGenerator(
+            drafter,
+            cache,
+            ttl_s=settings.cache_ttl_seconds,
+            lock_timeout_s=config.generation_timeout_seconds,
+        )
+        store = NoteStore(pool)
+        notes = NoteService(
+            generator,
+            store,
+            default_model=settings.default_model(),
+            timeout_s=config.generation_timeout_seconds,
+        )
+        http = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=config.probe_timeout_seconds)
+        )
+        log.info(
+            "operator context open",
+            extra={
+                "redis": redis is not None,
+                "model_service": settings.model_service_url,
+                "default_model": settings.default_model(),
+            },
+        )
+        return cls(settings, config, pool, redis, cache, drafter, store, notes, http)
+
+    async def close(self) -> None:
+        """Close clients and pools, each even if another fails to close."""
+        try:
+            await self.drafter.aclose()
+            await self.http.close()
+            if self.redis is not None:
+                await self.redis.aclose()
+        finally:
+            await self.pool.close()

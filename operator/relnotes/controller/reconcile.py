@@ -1,0 +1,135 @@
+"""One attempt at a ReleaseNote: validate, produce, report; failures become kopf's verdicts.
+
+Domain errors say whether a retry can help. Retryable ones (model or store unavailable, a reply
+that failed validation fewer than ``invalid_output_attempts`` times in a row) become
+``TemporaryError`` with a capped exponential delay; the rest become ``PermanentError`` with the
+phase ``Failed``. Either way the status and an Event say why, in the same words.
+"""
+
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import kopf
+from pydantic import ValidationError
+
+from relnotes.controller.context import OperatorContext
+from relnotes.controller.status import Observed, Stage, failure, ready
+from relnotes.models.errors import InvalidOutput, RelnotesError, StoreUnavailable
+from relnotes.models.spec import ReleaseNoteSpec
+from relnotes.storage.note_store import NoteRef
+
+__all__ = ["parse_spec", "reconcile"]
+
+log = logging.getLogger(__name__)
+
+
+def parse_spec(raw: Mapping[str, Any]) -> ReleaseNoteSpec:
+    """The spec as a model, or ``ValueError`` whose message names the field, e.g. spec.tone."""
+    try:
+        return ReleaseNoteSpec.model_validate(dict(raw))
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(root)"
+        raise ValueError(f"spec.{where}: {first['msg']}") from error
+
+
+async def reconcile(
+    ctx: OperatorContext, body: kopf.Body, patch: kopf.Patch, retry: int, *, force: bool
+) -> None:
+    """Generate and record the note for ``body``'s current generation; patch status."""
+    observed = Observed.from_body(body, ctx.settings.view_base_url)
+    meta = body.metadata
+    ref = NoteRef(str(meta.uid), observed.generation, str(meta.namespace), str(meta.name))
+    extra = {"namespace": ref.namespace, "resource": ref.name, "generation": ref.generation}
+    now = datetime.now(UTC)
+    try:
+        spec = parse_spec(body.spec)
+    except ValueError as error:
+        message = str(error)
+        patch.status.update(
+            failure(
+                observed,
+                stage="Accepted",
+                phase="Failed",
+                reason="InvalidSpec",
+                message=message,
+                now=now,
+            )
+        )
+        kopf.warn(body, reason="InvalidSpec", message=message)
+        log.warning("invalid spec", extra={**extra, "error": message})
+        raise kopf.PermanentError(message) from error
+    try:
+        generation = await ctx.notes.produce(ref, spec, force=force)
+    except RelnotesError as error:
+        raise await _verdict(ctx, body, patch, observed, ref, spec, error, retry) from error
+    patch.status.update(ready(observed, generation, now=now))
+    provenance = generation.note.provenance
+    if generation.cache_hit:
+        kopf.info(body, reason="CacheHit", message=f"note reused from cache {generation.cache_key}")
+    else:
+        kopf.info(
+            body,
+            reason="Generated",
+            message=f"note drafted by {provenance.provider}/{provenance.model}"
+            f" in {provenance.latency_ms} ms ({provenance.usage.total_tokens} tokens)",
+        )
+
+
+async def _verdict(
+    ctx: OperatorContext,
+    body: kopf.Body,
+    patch: kopf.Patch,
+    observed: Observed,
+    ref: NoteRef,
+    spec: ReleaseNoteSpec,
+    error: RelnotesError,
+    retry: int,
+) -> kopf.TemporaryError | kopf.PermanentError:
+    """Status, Event and log for a failed attempt; the kopf error to raise."""
+    reason = type(error).__name__
+    stage: Stage = "Persisted" if isinstance(error, StoreUnavailable) else "Generated"
+    invalid = observed.invalid_outputs + 1 if isinstance(error, InvalidOutput) else None
+    exhausted = invalid is not None and invalid >= ctx.config.invalid_output_attempts
+    extra = {"namespace": ref.namespace, "resource": ref.name, "reason": reason, "retry": retry}
+    kopf.warn(body, reason=reason, message=error.message)
+    now = datetime.now(UTC)
+    if error.retryable and not exhausted:
+        delay = ctx.config.backoff(retry, error.retry_after)
+        message = f"{error.message}; retrying in {delay:g}s"
+        patch.status.update(
+            failure(
+                observed,
+                stage=stage,
+                phase="Retrying",
+                reason=reason,
+                message=message,
+                now=now,
+                invalid_outputs=invalid,
+            )
+        )
+        log.warning("attempt failed; will retry", extra={**extra, "delay": delay})
+        return kopf.TemporaryError(message, delay=delay)
+    if exhausted:
+        reason, message = "InvalidOutputExhausted", f"{invalid} invalid replies: {error.message}"
+    else:
+        message = error.message
+    patch.status.update(
+        failure(
+            observed,
+            stage=stage,
+            phase="Failed",
+            reason=reason,
+            message=message,
+            now=now,
+            invalid_outputs=invalid,
+        )
+    )
+    log.error("attempt failed for good", extra={**extra, "error": message})
+    try:
+        await ctx.notes.fail(ref, spec, f"{reason}: {message}")
+    except StoreUnavailable:
+        log.warning("failure not recorded in postgres", extra=extra)
+    return kopf.PermanentError(message)

@@ -1,0 +1,35 @@
+"""Knobs only the operator has: retry and backoff bounds, timeouts, migrating at start.
+
+They are read from ``RELNOTES_*`` environment variables like the shared ``relnotes.config``
+settings, but live here because no other process needs them.
+"""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["ControllerSettings"]
+
+
+class ControllerSettings(BaseSettings):
+    """Operator-only settings; every wait and every retry is bounded."""
+
+    model_config = SettingsConfigDict(env_prefix="RELNOTES_", extra="ignore", frozen=True)
+
+    retry_base_seconds: float = Field(default=5.0, gt=0, le=600)
+    retry_cap_seconds: float = Field(default=300.0, gt=0, le=3600)
+    invalid_output_attempts: int = Field(default=3, ge=1, le=20)
+    generation_timeout_seconds: float = Field(default=90.0, gt=0, le=3600)
+    lock_expiry_seconds: float = Field(default=150.0, gt=0, le=3600)
+    delete_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    redis_timeout_seconds: float = Field(default=2.0, gt=0, le=10)
+    probe_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    db_pool_max_size: int = Field(default=8, ge=1, le=100)
+    db_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    migrate_on_start: bool = False
+
+    def backoff(self, retry: int, retry_after: float | None = None) -> float:
+        """Exponential delay before attempt ``retry + 1``, capped; honours Retry-After."""
+        delay: float = self.retry_base_seconds * 2.0 ** min(retry, 16)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        return min(delay, self.retry_cap_seconds)

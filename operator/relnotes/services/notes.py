@@ -1,0 +1,90 @@
+"""Notes for ReleaseNote resources: generate (cached, coalesced) and record durably in Postgres.
+
+This is the one service the controller calls. Its order is the operator's promise about spend:
+Postgres must take the ``Generating`` row before a model is called, so a note is never paid for
+without a durable record; the note is cached before it is recorded, so a Postgres failure after
+the call is retried from the cache instead of calling the model again. A whole attempt is bounded
+by ``timeout_s``: a slow model-service becomes a retryable ``ModelUnavailable``.
+"""
+
+import asyncio
+import logging
+
+from relnotes.models.errors import ModelUnavailable, StoreUnavailable
+from relnotes.models.spec import ReleaseNoteSpec
+from relnotes.services.generation import Generation, NoteGenerator
+from relnotes.storage.note_store import NoteRef, NoteStore
+
+__all__ = ["NoteService"]
+
+log = logging.getLogger(__name__)
+
+
+class NoteService:
+    """Produce, fail and forget the notes of ReleaseNote resources."""
+
+    def __init__(
+        self, generator: NoteGenerator, store: NoteStore, *, default_model: str, timeout_s: float
+    ) -> None:
+        self._generator = generator
+        self._store = store
+        self._default_model = default_model
+        self._timeout_s = timeout_s
+
+    def model_for(self, spec: ReleaseNoteSpec) -> str:
+        """The model a spec asks for, else the operator's default."""
+        return spec.model or self._default_model
+
+    async def produce(self, ref: NoteRef, spec: ReleaseNoteSpec, *, force: bool) -> Generation:
+        """The note for ``ref`` at its generation, recorded; raises retry-aware domain errors."""
+        model = self.model_for(spec)
+        key = self._generator.cache_key(spec, model)
+
+        waiting_on = "model"
+
+        async def record_intent() -> None:
+            nonlocal waiting_on
+            waiting_on = "store"
+            await self._store.begin(ref, spec, key)
+            waiting_on = "model"
+
+        try:
+            async with asyncio.timeout(self._timeout_s):
+                generation = await self._generator.generate(
+                    spec, model, force=force, before_model_call=record_intent
+                )
+        except TimeoutError as error:
+            if waiting_on == "store":
+                raise StoreUnavailable(
+                    f"postgres did not record the intent within {self._timeout_s:g}s"
+                ) from error
+            raise ModelUnavailable(
+                f"no note from model {model!r} within {self._timeout_s:g}s"
+            ) from error
+        await self._store.record(
+            ref, spec, generation.note, cache_key=generation.cache_key, hit=generation.cache_hit
+        )
+        log.info(
+            "note recorded",
+            extra={
+                "namespace": ref.namespace,
+                "resource": ref.name,
+                "generation": ref.generation,
+                "cache_key": generation.cache_key,
+                "cache_hit": generation.cache_hit,
+                "provider": generation.note.provenance.provider,
+            },
+        )
+        return generation
+
+    async def fail(self, ref: NoteRef, spec: ReleaseNoteSpec, reason: str) -> None:
+        """Record that this generation failed for good (raises StoreUnavailable)."""
+        await self._store.fail(ref, spec, reason)
+
+    async def forget(self, uid: str, *, timeout_s: float) -> int:
+        """Mark a deleted resource's history; bounded, so deletion never waits long."""
+        try:
+            async with asyncio.timeout(timeout_s):
+                return await self._store.mark_deleted(uid)
+        except TimeoutError as error:
+            raise StoreUnavailable(f"postgres did not answer within {timeout_s:g}s") from error

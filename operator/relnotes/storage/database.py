@@ -1,0 +1,80 @@
+"""The Postgres connection pool, and the one place psycopg's failures become domain errors.
+
+The pool is built closed and opened by the process that owns it (kopf's startup handler, the
+``migrate`` command), never at import. Every wait is bounded: a pool that cannot hand out a
+connection within ``acquire_timeout_s`` raises ``StoreUnavailable`` instead of stalling a handler.
+"""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import psycopg
+from psycopg import AsyncConnection
+from psycopg.rows import TupleRow
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from relnotes.models.errors import StoreUnavailable
+
+__all__ = ["build_pool", "connection", "store_errors"]
+
+log = logging.getLogger(__name__)
+
+# Every psycopg error, not only connection failures: a missing table (not migrated) or a
+# read-only replica is as much "cannot record now" as a refused connection, and the operator
+# must say so in status and retry, not fail opaquely.
+_UNAVAILABLE = (psycopg.Error, PoolTimeout, TimeoutError)
+
+
+def build_pool(
+    conninfo: str,
+    *,
+    min_size: int = 1,
+    max_size: int = 8,
+    acquire_timeout_s: float = 3.0,
+    connect_timeout_s: int = 3,
+    statement_timeout_ms: int = 5000,
+    reconnect_timeout_s: float = 10.0,
+) -> AsyncConnectionPool[AsyncConnection[TupleRow]]:
+    """A closed pool: open it with ``await pool.open(wait=False)`` where the process starts.
+
+    ``wait=False`` lets an operator start while Postgres is down; handlers then get
+    ``StoreUnavailable`` until it is back, and the pool reconnects by itself. Connections are
+    checked when handed out, so the first query after a Postgres restart does not fail, and a
+    reconnection attempt gives up (and a new one starts at a short delay) after
+    ``reconnect_timeout_s``, so the pool's backoff cannot grow to minutes during an outage.
+    """
+    return AsyncConnectionPool(
+        conninfo,
+        min_size=min_size,
+        max_size=max_size,
+        timeout=acquire_timeout_s,
+        open=False,
+        name="relnotes",
+        check=AsyncConnectionPool.check_connection,  # drop connections a restart killed
+        reconnect_timeout=reconnect_timeout_s,
+        kwargs={
+            "autocommit": True,
+            "connect_timeout": connect_timeout_s,
+            "options": f"-c statement_timeout={statement_timeout_ms}",
+        },
+    )
+
+
+@asynccontextmanager
+async def store_errors(action: str) -> AsyncIterator[None]:
+    """Translate psycopg's errors and pool timeouts into ``StoreUnavailable``."""
+    try:
+        yield
+    except _UNAVAILABLE as error:
+        log.warning("postgres unavailable", extra={"action": action, "error": str(error)})
+        raise StoreUnavailable(f"postgres unavailable during {action}: {error}") from error
+
+
+@asynccontextmanager
+async def connection(
+    pool: AsyncConnectionPool[AsyncConnection[TupleRow]], action: str
+) -> AsyncIterator[AsyncConnection[TupleRow]]:
+    """A pooled connection, with failures translated (see ``store_errors``)."""
+    async with store_errors(action), pool.connection() as conn:
+        yield conn

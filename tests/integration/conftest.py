@@ -1,0 +1,146 @@
+"""Fixtures for integration tests: real Redis, real Postgres, the real model-service, kopf.
+
+Redis and Postgres run as local processes on free ports (see ``servers.py``); a test that stops
+one gets its own server, the others share a session server and get a fresh database / a flushed
+Redis. Without ``redis-server`` or PostgreSQL binaries the tests skip with a reason, except under
+``CI=true``, where a missing server is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import kmock
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from harness import Cluster, FaultProxy, kubeconfig, model_service, running_operator
+from servers import PostgresServer, RedisServer, find_pg_bin
+
+from relnotes.controller.handlers import build_registry
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.integration)
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is required in CI (see .ci/run)")
+    pytest.skip(f"{what} is not installed")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        _missing("PostgreSQL server binaries (apt-get install postgresql)")
+    assert bin_dir is not None
+    server = PostgresServer(bin_dir)
+    server.start()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    if shutil.which("redis-server") is None:
+        _missing("redis-server (apt-get install redis-server)")
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def private_redis() -> Iterator[RedisServer]:
+    """A Redis of this test's own, which the test may stop."""
+    if shutil.which("redis-server") is None:
+        _missing("redis-server (apt-get install redis-server)")
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def database(postgres_server: PostgresServer) -> str:
+    """A fresh, empty database; the operator migrates it at start."""
+    return postgres_server.create_database(f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def own_postgres(postgres_server: PostgresServer) -> Iterator[tuple[PostgresServer, str]]:
+    """The session server, which this test may stop: started again afterwards, whatever happens."""
+    dsn = postgres_server.create_database(f"own_{uuid.uuid4().hex[:12]}")
+    try:
+        yield postgres_server, dsn
+    finally:
+        if not postgres_server.running():
+            postgres_server.start()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    redis_server.flush()
+    return redis_server.url
+
+
+@pytest.fixture
+async def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Cluster]:
+    handler = Cluster()
+    handler.declare()
+    async with handler, kmock.Server(handler):
+        config = kubeconfig(tmp_path / "kubeconfig", str(handler.url).rstrip("/"))
+        monkeypatch.setenv("KUBECONFIG", str(config))
+        yield handler
+
+
+@pytest.fixture
+async def model(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FaultProxy]:
+    """The real model-service (deterministic engine) behind a fault-injecting proxy."""
+    for name in ("OPENAI_API_KEY", "RELNOTES_MODEL", "RELNOTES_UPSTREAM_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    async with model_service() as (url, proxy):
+        monkeypatch.setenv("RELNOTES_MODEL_SERVICE_URL", url)
+        yield proxy
+
+
+@pytest.fixture
+def operator_env(monkeypatch: pytest.MonkeyPatch, database: str, model: FaultProxy) -> None:
+    """Settings for a fast, bounded operator: short timeouts and backoffs."""
+    values = {
+        "RELNOTES_DATABASE_URL": database,
+        "RELNOTES_MIGRATE_ON_START": "true",
+        "RELNOTES_VIEW_BASE_URL": "https://notes.example.test",
+        "RELNOTES_RETRY_BASE_SECONDS": "0.3",
+        "RELNOTES_RETRY_CAP_SECONDS": "1",
+        "RELNOTES_GENERATION_TIMEOUT_SECONDS": "8",
+        "RELNOTES_UPSTREAM_TIMEOUT_SECONDS": "2",
+        "RELNOTES_UPSTREAM_MAX_RETRIES": "0",
+        "RELNOTES_DELETE_TIMEOUT_SECONDS": "1",
+        "RELNOTES_DB_TIMEOUT_SECONDS": "1",
+        "RELNOTES_PROBE_TIMEOUT_SECONDS": "1",
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("RELNOTES_REDIS_URL", raising=False)
+
+
+@pytest.fixture
+async def operator(
+    cluster: Cluster, operator_env: None, monkeypatch: pytest.MonkeyPatch, redis_url: str
+) -> AsyncIterator[Cluster]:
+    """kopf running relnotes' handlers against ``cluster``, with the shared Redis."""
+    monkeypatch.setenv("RELNOTES_REDIS_URL", redis_url)
+    async with running_operator(build_registry()):
+        yield cluster

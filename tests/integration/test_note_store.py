@@ -1,0 +1,134 @@
+"""The history store on a real Postgres: migrations under concurrency, idempotent upserts, and
+the queries the view runs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+import pytest
+from servers import PostgresServer
+
+from relnotes.cli import migrate_cmd
+from relnotes.config import Settings
+from relnotes.models.result import (
+    Category,
+    GeneratedNote,
+    NoteDraft,
+    Provenance,
+    Risk,
+    Scenario,
+)
+from relnotes.models.spec import ReleaseNoteSpec
+from relnotes.storage.database import build_pool
+from relnotes.storage.migrations import apply_migrations, available_migrations
+from relnotes.storage.note_store import NoteRef, NoteStore
+
+
+def _note() -> GeneratedNote:
+    scenario = Scenario(title="Redis answers", steps=["Run redis-cli ping"], expected="PONG.")
+    draft = NoteDraft(
+        release_note="Upgraded Redis to 7.2.",
+        test_scenarios=[scenario, scenario],
+        category=Category.CACHE,
+        risk=Risk.LOW,
+    )
+    provenance = Provenance(provider="deterministic", model="m", prompt_version="v1")
+    return GeneratedNote(draft=draft, provenance=provenance)
+
+
+@pytest.fixture
+async def store(database: str) -> AsyncIterator[NoteStore]:
+    await apply_migrations(database)
+    pool = build_pool(database)
+    await pool.open(wait=True, timeout=10)
+    try:
+        yield NoteStore(pool)
+    finally:
+        await pool.close()
+
+
+async def test_concurrent_migrations_apply_each_file_once(database: str) -> None:
+    results = await asyncio.gather(*(apply_migrations(database) for _ in range(4)))
+    versions = [m.version for m in available_migrations()]
+    assert sorted(v for applied in results for v in applied) == versions
+    with psycopg.connect(database) as conn:
+        count = conn.execute("SELECT count(*) FROM schema_migrations").fetchone()
+    assert count == (len(versions),)
+
+
+def test_migrate_command_exit_codes(
+    database: str, postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parser = argparse.ArgumentParser()
+    migrate_cmd.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["migrate", "--timeout", "2"])
+    monkeypatch.setenv("RELNOTES_DATABASE_URL", database)
+    assert args.func(args, Settings()) == 0
+    assert args.func(args, Settings()) == 0  # already up to date
+    monkeypatch.setenv("RELNOTES_DATABASE_URL", "host=127.0.0.1 port=1 dbname=x user=x")
+    assert args.func(args, Settings()) == 1
+    monkeypatch.delenv("RELNOTES_DATABASE_URL")
+    assert args.func(args, Settings()) == 2
+
+
+async def test_upserts_are_idempotent_per_uid_and_generation(store: NoteStore) -> None:
+    spec = ReleaseNoteSpec.model_validate(
+        {"changeSummary": "Bump Redis", "component": "redis", "version": "1.2"}
+    )
+    ref = NoteRef("uid-1", 1, "ns", "cache")
+    await store.begin(ref, spec, "rn1:k")
+    await store.record(ref, spec, _note(), cache_key="rn1:k", hit=False)
+    await store.begin(ref, spec, "rn1:k")  # a retry after success does not downgrade the row
+    await store.record(ref, spec, _note(), cache_key="rn1:k", hit=True)
+    rows = await store.list(namespace="ns")
+    assert len(rows) == 1
+    row = rows[0]
+    assert row.phase == "Ready"
+    assert row.draft is not None
+    assert row.draft.release_note == "Upgraded Redis to 7.2."
+    assert row.provenance is not None
+    assert row.provenance.provider == "deterministic"
+    assert row.spec.component == "redis"
+    assert row.cache_hit is True
+    assert row.deleted_at is None
+
+
+async def test_latest_list_filters_paging_and_deletion(store: NoteStore) -> None:
+    redis = ReleaseNoteSpec.model_validate(
+        {"changeSummary": "Bump Redis", "component": "redis", "version": "1.2"}
+    )
+    dns = ReleaseNoteSpec.model_validate(
+        {"changeSummary": "Move DNS", "component": "dns", "version": "1.3"}
+    )
+    await store.record(NoteRef("a", 1, "ns", "cache"), redis, _note(), cache_key="k1", hit=False)
+    await store.record(NoteRef("a", 2, "ns", "cache"), redis, _note(), cache_key="k2", hit=False)
+    await store.record(NoteRef("b", 1, "other", "dns"), dns, _note(), cache_key="k3", hit=False)
+    await store.fail(NoteRef("c", 1, "ns", "broken"), dns, "InvalidOutput: nope")
+
+    latest = await store.latest("ns", "cache")
+    assert latest is not None
+    assert latest.generation == 2
+    assert await store.latest("ns", "missing") is None
+
+    assert [r.name for r in await store.list(component="dns")] == ["broken", "dns"]
+    assert [r.generation for r in await store.list(version="1.2")] == [2, 1]
+    assert {r.namespace for r in await store.list(namespace="other")} == {"other"}
+    failed = await store.latest("ns", "broken")
+    assert failed is not None
+    assert failed.phase == "Failed"
+    assert failed.error == "InvalidOutput: nope"
+
+    everything = await store.list(limit=2)
+    assert len(everything) == 2
+    older = await store.list(before=datetime.now(UTC) + timedelta(seconds=1), limit=10)
+    assert len(older) == 4
+
+    assert await store.mark_deleted("a") == 2
+    assert await store.mark_deleted("a") == 0
+    marked = await store.latest("ns", "cache")
+    assert marked is not None
+    assert marked.deleted_at is not None

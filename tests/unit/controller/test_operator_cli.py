@@ -1,0 +1,47 @@
+"""``relnotes operator`` flags, the ``kopf run -m`` entry module, and the handlers' registry."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+import kopf
+import pytest
+
+from relnotes.cli import operator_cmd
+from relnotes.controller.handlers import FINALIZER, build_registry, configure
+
+
+def _parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    operator_cmd.add_parser(parser.add_subparsers())
+    return parser.parse_args(["operator", *argv])
+
+
+def test_scope_defaults_to_every_namespace_and_flags_are_exclusive() -> None:
+    default = _parse("--standalone")  # what manifests/base/operator.yaml runs
+    assert default.namespace is None
+    assert default.peering is None
+    assert default.liveness == "http://0.0.0.0:8081/healthz"
+    with pytest.raises(SystemExit):
+        _parse("-A", "-n", "ns1")
+    with pytest.raises(SystemExit):
+        _parse("--standalone", "--peering", "relnotes")
+    args = _parse("-n", "ns1", "-n", "ns2")
+    assert args.namespace == ["ns1", "ns2"]
+    assert callable(args.func)
+
+
+def test_registry_holds_every_handler_and_kopf_bookkeeping_lives_in_status() -> None:
+    registry = build_registry()
+    settings = kopf.OperatorSettings()
+    configure(settings)
+    assert settings.persistence.finalizer == FINALIZER
+    assert isinstance(settings.persistence.progress_storage, kopf.StatusProgressStorage)
+    assert isinstance(settings.persistence.diffbase_storage, kopf.StatusDiffBaseStorage)
+    assert registry is not build_registry()  # a fresh registry each time, no globals
+
+
+def test_kopf_run_entry_module_registers_on_the_default_registry() -> None:
+    module = importlib.import_module("relnotes.controller.main")
+    assert module.__all__ == []
