@@ -130,6 +130,8 @@ def operator_env(monkeypatch: pytest.MonkeyPatch, database: str, model: FaultPro
         "RELNOTES_DELETE_TIMEOUT_SECONDS": "1",
         "RELNOTES_DB_TIMEOUT_SECONDS": "1",
         "RELNOTES_PROBE_TIMEOUT_SECONDS": "1",
+        "RELNOTES_SWEEP_INTERVAL_SECONDS": "1",
+        "RELNOTES_SWEEP_TIMEOUT_SECONDS": "5",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)

@@ -45,10 +45,20 @@ RESOURCE = f"{API_GROUP}/{API_VERSION}/{PLURAL}"
 
 
 class Cluster(kmock.KubernetesEmulator):
-    """The emulator with uid, creationTimestamp and generation semantics of a real API server."""
+    """The emulator with uid, creationTimestamp and generation semantics of a real API server.
+
+    ``writes`` lists every write to a ReleaseNote as (action, subresource), so a test can see
+    what the operator changed (kmock keeps requests too, but not as public API).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.writes: list[tuple[str, str | None]] = []
 
     async def _handle(self, request: kmock.Request) -> web.StreamResponse:
         resource, data = request.resource, request.data
+        if resource is not None and resource.plural == PLURAL and request.method != "GET":
+            self.writes.append((str(request.method.value), request.subresource))
         if request.action == kmock.action.CREATE and isinstance(data, dict):
             meta = data.setdefault("metadata", {})
             if "generateName" in meta and not meta.get("name"):  # kopf's Events

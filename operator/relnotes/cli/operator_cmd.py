@@ -12,7 +12,7 @@ import kopf
 
 from relnotes.config import Settings
 from relnotes.controller import logfields
-from relnotes.controller.handlers import build_registry
+from relnotes.controller.handlers import NAMESPACES, build_registry
 
 __all__ = ["add_parser"]
 
@@ -30,6 +30,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             liveness_endpoint=args.liveness or None,
             standalone=args.peering is None,
             peering_name=args.peering,
+            memo=kopf.Memo({NAMESPACES: tuple(args.namespace or ())}),
         )
     )
     return 0

@@ -5,8 +5,11 @@ it; handlers borrow it. Nothing here connects at import. Postgres is required (n
 durable record); Redis is optional (without it the cache and lock are process-local).
 """
 
+import asyncio
+import contextlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import aiohttp
 from psycopg import AsyncConnection
@@ -16,6 +19,7 @@ from redis.asyncio import Redis
 
 from relnotes.config import Settings
 from relnotes.controller.settings import ControllerSettings
+from relnotes.controller.sweep import ClusterInventory, sweep_forever
 from relnotes.services.drafting import Drafter, build_drafter
 from relnotes.services.generation import NoteGenerator
 from relnotes.services.notes import NoteService
@@ -43,6 +47,7 @@ class OperatorContext:
     store: NoteStore
     notes: NoteService
     http: aiohttp.ClientSession
+    sweeper: "asyncio.Task[None] | None" = field(default=None, init=False)
 
     @classmethod
     async def open(cls, settings: Settings, config: ControllerSettings) -> "OperatorContext":
@@ -89,8 +94,25 @@ class OperatorContext:
         )
         return cls(settings, config, pool, redis, cache, drafter, store, notes, http)
 
+    def start_sweeper(self, patterns: Sequence[str]) -> None:
+        """Sweep vanished resources' history now and periodically, in the background."""
+        self.sweeper = asyncio.create_task(
+            sweep_forever(
+                self.notes,
+                ClusterInventory(timeout_s=self.config.sweep_timeout_seconds),
+                patterns,
+                interval_s=self.config.sweep_interval_seconds,
+                timeout_s=self.config.sweep_timeout_seconds,
+            ),
+            name="relnotes-history-sweep",
+        )
+
     async def close(self) -> None:
-        """Close clients and pools, each even if another fails to close."""
+        """Stop the sweeper; close clients and pools, each even if another fails to close."""
+        if self.sweeper is not None:
+            self.sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.sweeper
         try:
             await self.drafter.aclose()
             await self.http.close()

@@ -3,7 +3,10 @@
 Generation runs on create, on a spec change (``field='spec'``: status and metadata churn do not
 trigger it) and on resume when the status does not already describe the current generation. A new
 value of the ``relnotes.io/regenerate`` annotation forces one regeneration past the cache.
-Deletion marks the history in Postgres once, with a short timeout, and never blocks.
+
+Deletion is never blocked: there is no finalizer. The DELETED watch event marks the history in
+Postgres with a short timeout; what it misses (the operator or Postgres was down) the periodic
+sweep marks later (``sweep``).
 """
 
 import logging
@@ -20,11 +23,18 @@ from relnotes.controller.settings import ControllerSettings
 from relnotes.controller.status import REGENERATE_ANNOTATION, Observed
 from relnotes.models.errors import StoreUnavailable
 
-__all__ = ["FINALIZER", "build_registry", "configure", "context_of", "needs_generation", "register"]
+__all__ = [
+    "NAMESPACES",
+    "build_registry",
+    "configure",
+    "context_of",
+    "needs_generation",
+    "register",
+]
 
 log = logging.getLogger(__name__)
 
-FINALIZER = f"{API_GROUP}/history"
+NAMESPACES = "namespaces"  # memo key: the -n patterns the operator serves (none: all)
 _RESOURCE = (API_GROUP, API_VERSION, PLURAL)
 _REGENERATE_FIELD = ("metadata", "annotations", REGENERATE_ANNOTATION)
 
@@ -41,9 +51,9 @@ def configure(settings: kopf.OperatorSettings) -> None:
     """kopf's persistence and posting: all of kopf's bookkeeping lives in ``status.kopf``.
 
     Nothing in metadata: a handled change costs one status patch instead of a metadata patch
-    and a status patch, and GitOps tools see no annotations they did not write.
+    and a status patch, GitOps tools see no annotations they did not write, and the operator
+    needs no write access to ReleaseNotes beyond their status subresource.
     """
-    settings.persistence.finalizer = FINALIZER
     settings.persistence.progress_storage = kopf.StatusProgressStorage(field="status.kopf.progress")
     settings.persistence.diffbase_storage = kopf.StatusDiffBaseStorage(
         field="status.kopf.lastHandledConfiguration"
@@ -61,25 +71,33 @@ def needs_generation(body: kopf.Body, **_: Any) -> bool:
     return not done or observed.token != status.get("regenerateToken")
 
 
+def _deleted(type: str, **_: Any) -> bool:
+    """Only the watch event of a resource that is gone (kopf names the argument ``type``)."""
+    return type == "DELETED"
+
+
 def register(registry: kopf.OperatorRegistry) -> None:
     """Register every relnotes handler on ``registry``."""
 
     @kopf.on.login(id="login", registry=registry)
     def login(**kwargs: Any) -> kopf.ConnectionInfo | None:
-        """In a pod, the service account; elsewhere, KUBECONFIG (or ~/.kube/config)."""
-        info: kopf.ConnectionInfo | None = kopf.login_with_service_account(**kwargs)
-        return info or kopf.login_with_kubeconfig(**kwargs)
+        """In a pod, the service account; elsewhere, KUBECONFIG or ~/.kube/config, exec
+        plugins (``aws eks get-token``) included: pykube-ng's, as the history sweep uses."""
+        info: kopf.ConnectionInfo | None = kopf.login_via_pykube(**kwargs)
+        return info
 
     @kopf.on.startup(id="startup", registry=registry)
     async def startup(settings: kopf.OperatorSettings, memo: kopf.Memo, **_: Any) -> None:
         config = ControllerSettings()
         configure(settings)
         try:
-            memo["context"] = await OperatorContext.open(Settings(), config)
+            context = await OperatorContext.open(Settings(), config)
         except StoreUnavailable as error:
             raise kopf.TemporaryError(error.message, delay=config.retry_base_seconds) from error
         except ValueError as error:
             raise kopf.PermanentError(str(error)) from error
+        context.start_sweeper(tuple(memo.get(NAMESPACES) or ()))
+        memo["context"] = context
 
     @kopf.on.cleanup(id="cleanup", registry=registry)
     async def cleanup(memo: kopf.Memo, **_: Any) -> None:
@@ -108,7 +126,7 @@ def register(registry: kopf.OperatorRegistry) -> None:
             return  # removed, or already handled by a spec change in this same cycle
         await reconcile(context_of(memo), body, patch, retry, force=True)
 
-    @kopf.on.delete(*_RESOURCE, id="forget", registry=registry)
+    @kopf.on.event(*_RESOURCE, id="forget", when=_deleted, registry=registry)
     async def forget(body: kopf.Body, memo: kopf.Memo, **_: Any) -> None:
         ctx = context_of(memo)
         meta = body.metadata

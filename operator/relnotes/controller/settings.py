@@ -25,6 +25,8 @@ class ControllerSettings(BaseSettings):
     probe_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     db_pool_max_size: int = Field(default=8, ge=1, le=100)
     db_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    sweep_interval_seconds: float = Field(default=600.0, ge=1, le=86_400)
+    sweep_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     migrate_on_start: bool = False
 
     def backoff(self, retry: int, retry_after: float | None = None) -> float:

@@ -82,6 +82,16 @@ class ReleaseNoteSpec(BaseModel):
         """Strip control and invisible characters before the length check sees them."""
         return clean_text(value) if isinstance(value, str) else value
 
+    @field_validator("links", mode="before")
+    @classmethod
+    def _unique_links(cls, value: object) -> object:
+        """Like the CRD's CEL rule, on the links as written: a repeated link is a paste error."""
+        if isinstance(value, list):
+            repeated = sorted({str(link) for link in value if value.count(link) > 1})
+            if repeated:
+                raise ValueError(f"links must be unique; repeated: {', '.join(repeated)}")
+        return value
+
     def to_manifest(self) -> dict[str, object]:
         """The spec as the CRD stores it (camelCase, defaults included, JSON types)."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)

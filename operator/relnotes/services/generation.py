@@ -55,17 +55,13 @@ class NoteGenerator:
         self._ttl_s = ttl_s
         self._lock_timeout_s = lock_timeout_s
 
-    def cache_key(self, spec: ReleaseNoteSpec, model: str) -> str:
-        """The key ``generate`` uses for ``spec`` and ``model``."""
-        return cache_key(spec, model)
-
     async def generate(
         self,
         spec: ReleaseNoteSpec,
         model: str,
         *,
         force: bool = False,
-        before_model_call: Callable[[], Awaitable[None]] | None = None,
+        before_model_call: Callable[[str], Awaitable[None]] | None = None,
     ) -> Generation:
         """The note for ``spec``; ``force`` skips the cache lookup (but still fills it)."""
         key = cache_key(spec, model)
@@ -77,7 +73,7 @@ class NoteGenerator:
             if not force and (cached := await self._cache.get(key)) is not None:
                 return Generation(cached, key, cache_hit=True)
             if before_model_call is not None:
-                await before_model_call()
+                await before_model_call(key)
             note = await self._drafter.draft(spec, model)
             await self._cache.put(key, note, self._ttl_s)
         return Generation(note, key, cache_hit=False)

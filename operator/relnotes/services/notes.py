@@ -9,13 +9,17 @@ by ``timeout_s``: a slow model-service becomes a retryable ``ModelUnavailable``.
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Collection
 
 from relnotes.models.errors import ModelUnavailable, StoreUnavailable
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.services.generation import Generation, NoteGenerator
 from relnotes.storage.note_store import NoteRef, NoteStore
 
-__all__ = ["NoteService"]
+__all__ = ["LiveUids", "NoteService"]
+
+LiveUids = Callable[[str], Awaitable[Collection[str]]]
+"""The uids of the ReleaseNotes that exist in a namespace now (a LIST of the cluster)."""
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +42,9 @@ class NoteService:
     async def produce(self, ref: NoteRef, spec: ReleaseNoteSpec, *, force: bool) -> Generation:
         """The note for ``ref`` at its generation, recorded; raises retry-aware domain errors."""
         model = self.model_for(spec)
-        key = self._generator.cache_key(spec, model)
-
         waiting_on = "model"
 
-        async def record_intent() -> None:
+        async def record_intent(key: str) -> None:
             nonlocal waiting_on
             waiting_on = "store"
             await self._store.begin(ref, spec, key)
@@ -88,3 +90,21 @@ class NoteService:
                 return await self._store.mark_deleted(uid)
         except TimeoutError as error:
             raise StoreUnavailable(f"postgres did not answer within {timeout_s:g}s") from error
+
+    async def sweep(self, live_uids: LiveUids, serves: Callable[[str], bool]) -> int:
+        """Mark the history of resources that vanished unseen; returns how many rows.
+
+        ``serves`` says which namespaces this operator is responsible for: a namespace it
+        does not serve is never listed, so a narrower operator leaves others' history alone.
+        """
+        since, namespaces = await self._store.history_scope()
+        marked = 0
+        for namespace in filter(serves, namespaces):
+            live = await live_uids(namespace)
+            count = await self._store.mark_vanished(namespace, live, unchanged_since=since)
+            if count:
+                log.info(
+                    "vanished history marked deleted", extra={"namespace": namespace, "rows": count}
+                )
+            marked += count
+        return marked

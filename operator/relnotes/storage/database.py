@@ -39,10 +39,16 @@ def build_pool(
     """A closed pool: open it with ``await pool.open(wait=False)`` where the process starts.
 
     ``wait=False`` lets an operator start while Postgres is down; handlers then get
-    ``StoreUnavailable`` until it is back, and the pool reconnects by itself. Connections are
-    checked when handed out, so the first query after a Postgres restart does not fail, and a
-    reconnection attempt gives up (and a new one starts at a short delay) after
-    ``reconnect_timeout_s``, so the pool's backoff cannot grow to minutes during an outage.
+    ``StoreUnavailable`` until it is back, and the pool reconnects by itself. A reconnection
+    attempt gives up (and a new one starts at a short delay) after ``reconnect_timeout_s``, so
+    the pool's backoff cannot grow to minutes during an outage.
+
+    Connections are not checked each time they are handed out: that is one more round trip per
+    query, and under a burst of hundreds of resources the round trips, not Postgres, set the
+    pace (bench/operator_throughput.py). A connection that a restart or failover killed fails
+    its query instead: a retryable ``StoreUnavailable``, and the pool discards the connection,
+    so a retry gets a live one. TCP keepalives and ``tcp_user_timeout`` bound how long a query
+    can wait on a peer that vanished without closing the connection (an RDS failover).
     """
     return AsyncConnectionPool(
         conninfo,
@@ -51,11 +57,15 @@ def build_pool(
         timeout=acquire_timeout_s,
         open=False,
         name="relnotes",
-        check=AsyncConnectionPool.check_connection,  # drop connections a restart killed
         reconnect_timeout=reconnect_timeout_s,
         kwargs={
             "autocommit": True,
             "connect_timeout": connect_timeout_s,
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 15_000,
             "options": f"-c statement_timeout={statement_timeout_ms}",
         },
     )

@@ -7,6 +7,7 @@ call: it proves Postgres takes writes (no spend without a durable record) and le
 view shows.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, LiteralString
@@ -130,6 +131,34 @@ class NoteStore:
                 "UPDATE release_notes SET deleted_at = now(), updated_at = now()"
                 " WHERE uid = %s AND deleted_at IS NULL",
                 (uid,),
+            )
+            return cursor.rowcount
+
+    async def history_scope(self) -> tuple[datetime, list[str]]:
+        """Postgres' clock now, and the namespaces holding history not yet marked deleted."""
+        async with connection(self._pool, "history_scope") as conn:
+            cursor = await conn.execute(
+                "SELECT now(), coalesce(array_agg(DISTINCT namespace), '{}')"
+                " FROM release_notes WHERE deleted_at IS NULL"
+            )
+            row = await cursor.fetchone()
+        assert row is not None  # an aggregate always yields one row
+        return row[0], sorted(row[1])
+
+    async def mark_vanished(
+        self, namespace: str, live_uids: Collection[str], *, unchanged_since: datetime
+    ) -> int:
+        """Mark the rows of ``namespace`` whose resource is gone; returns how many.
+
+        Only rows not written since ``unchanged_since`` are touched: a resource created after
+        the caller listed the live ones is never mistaken for a deleted one.
+        """
+        async with connection(self._pool, "mark_vanished") as conn:
+            cursor = await conn.execute(
+                "UPDATE release_notes SET deleted_at = now(), updated_at = now()"
+                " WHERE namespace = %s AND deleted_at IS NULL AND updated_at < %s"
+                " AND NOT (uid = ANY(%s))",
+                (namespace, unchanged_since, list(live_uids)),
             )
             return cursor.rowcount
 

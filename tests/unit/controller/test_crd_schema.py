@@ -2,7 +2,9 @@
 
 ``kubectl`` cannot validate a CRD without a cluster, so this is the offline check: the spec schema
 matches ``ReleaseNoteSpec`` field by field, every string and array is bounded (CEL cost estimates
-need it), and every sample manifest is accepted by both the CRD schema and the model.
+need it), and every sample manifest is accepted by both the CRD schema and the model. The CEL
+rules run here too, with cel-python (the API server's CEL, plus Kubernetes' ``trim()``), so a
+rule that rejects good specs or lets a bad one through fails this test, not a cluster.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import celpy
 import pytest
 import yaml
+from celpy import celtypes
+from celpy.adapter import json_to_cel
 from jsonschema import Draft202012Validator
 
 from relnotes import API_GROUP, API_VERSION, KIND, PLURAL
@@ -171,17 +176,54 @@ def test_cel_rules_have_messages_and_name_their_field() -> None:
         assert rule["fieldPath"].startswith(".")
 
 
+def _trim(value: celtypes.StringType) -> celtypes.StringType:
+    """Kubernetes' CEL strings extension: ``trim()`` strips leading and trailing whitespace."""
+    return celtypes.StringType(str(value).strip())
+
+
+def _cel_failures(spec: dict[str, Any]) -> list[str]:
+    """The fieldPath of every spec CEL rule that ``spec`` breaks."""
+    env = celpy.Environment()
+    failed = []
+    for rule in _root_schema()["properties"]["spec"]["x-kubernetes-validations"]:
+        program = env.program(env.compile(rule["rule"]), functions={"trim": _trim})
+        if not program.evaluate({"self": json_to_cel(spec)}):
+            failed.append(rule["fieldPath"].lstrip("."))
+    return failed
+
+
+def _schema_failures(spec: dict[str, Any]) -> list[str]:
+    """The top-level field of every structural-schema error in ``spec``."""
+    validator = Draft202012Validator(_to_json_schema(_root_schema()["properties"]["spec"]))
+    return [str(e.path[0]) if e.path else "(root)" for e in validator.iter_errors(spec)]
+
+
 @pytest.mark.parametrize(
-    ("spec", "field"),
+    ("spec", "field", "by"),
     [
-        ({"changeSummary": "   x   "}, "changeSummary"),
-        ({"changeSummary": "Bump Redis", "links": ["ftp://example.com"]}, "links"),
-        ({"changeSummary": "Bump Redis", "tone": "angry"}, "tone"),
-        ({"changeSummary": "Bump Redis", "testScenarios": 4}, "testScenarios"),
+        ({"changeSummary": "   x   "}, "changeSummary", "cel"),
+        ({"changeSummary": "Bump Redis", "links": ["ftp://example.com"]}, "links", "cel"),
+        (
+            {"changeSummary": "Bump Redis", "links": ["https://a.example", "https://a.example"]},
+            "links",
+            "cel",
+        ),
+        ({"changeSummary": "Bump Redis", "tone": "angry"}, "tone", "schema"),
+        ({"changeSummary": "Bump Redis", "testScenarios": 4}, "testScenarios", "schema"),
+        ({"changeSummary": "x" * 1001}, "changeSummary", "schema"),
+        (
+            {"changeSummary": "Bump Redis", "links": [f"https://e.x/{i}" for i in range(6)]},
+            "links",
+            "schema",
+        ),
     ],
 )
-def test_the_model_rejects_what_the_crd_rejects(spec: dict[str, Any], field: str) -> None:
-    """The CEL rules cannot run offline; the model mirrors each and names the field."""
+def test_the_crd_and_the_model_reject_the_same_specs(
+    spec: dict[str, Any], field: str, by: str
+) -> None:
+    """What the API server refuses, the operator refuses too, and both name the field."""
+    failures = _cel_failures(spec) if by == "cel" else _schema_failures(spec)
+    assert failures == [field]
     with pytest.raises(ValueError, match=field):
         ReleaseNoteSpec.model_validate(spec)
 
@@ -200,4 +242,5 @@ def test_samples_validate_against_the_crd_and_the_model(path: Path) -> None:
         assert document["apiVersion"] == f"{API_GROUP}/{API_VERSION}"
         errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
         assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+        assert _cel_failures(document["spec"]) == []
         ReleaseNoteSpec.model_validate(document["spec"])

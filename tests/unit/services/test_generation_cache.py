@@ -79,9 +79,13 @@ async def test_a_failing_pre_call_check_prevents_the_model_call() -> None:
     drafter = CountingDrafter()
     generator = NoteGenerator(drafter, MemoryCache(), ttl_s=60)
 
-    async def database_down() -> None:
+    keys: list[str] = []
+
+    async def database_down(key: str) -> None:
+        keys.append(key)
         raise StoreUnavailable("postgres: connection refused")
 
     with pytest.raises(StoreUnavailable):
         await generator.generate(spec(), DETERMINISTIC_MODEL, before_model_call=database_down)
     assert drafter.calls == 0
+    assert keys == [cache_key(spec(), DETERMINISTIC_MODEL)]  # the intent names the cache key
