@@ -1,25 +1,26 @@
 """Real Redis and Postgres servers that a test can stop and start again, on free local ports.
 
-pg_ctl refuses to run as root, so as root (CI) Postgres runs as the ``postgres`` system user via
-``runuser``, from a data directory it owns. Every wait is bounded. Nothing listens beyond
-127.0.0.1.
+They are pytest-redis's and pytest-postgresql's executors (mirakuru underneath: bounded waits for
+the port, clean stops), used directly rather than through their fixtures because a test here
+stops a server mid-run and the benchmark and e2e tests start them outside pytest. PostgreSQL
+refuses to run as root, and CI runs as root: then pg_ctl runs as the ``postgres`` system user
+(through ``runuser``) from a directory that user owns. Nothing listens beyond 127.0.0.1.
 """
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import os
 import shutil
 import socket
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import psycopg
 import redis
 from psycopg import sql
+from pytest_postgresql.executors import PostgreSQLExecutor
+from pytest_redis.executor import RedisExecutor
 
 __all__ = ["PostgresServer", "RedisServer", "find_pg_bin", "free_port"]
 
@@ -43,46 +44,37 @@ def find_pg_bin() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
-def _wait(check: object, what: str, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            check()  # type: ignore[operator]
-            return
-        except Exception as error:
-            last = error
-            time.sleep(0.1)
-    raise TimeoutError(f"{what} not ready within {timeout_s}s: {last}")
-
-
 class RedisServer:
     """``redis-server`` without persistence, stoppable and restartable on the same port."""
 
     def __init__(self) -> None:
+        executable = shutil.which("redis-server")
+        if executable is None:
+            raise FileNotFoundError("redis-server is not installed")
         self.port = free_port()
-        self._process: subprocess.Popen[bytes] | None = None
+        self._dir = Path(tempfile.mkdtemp(prefix="relnotes-redis-"))
+        self._executor = RedisExecutor(
+            executable,
+            databases=16,
+            redis_timeout=0,
+            loglevel="warning",
+            host="127.0.0.1",
+            port=self.port,
+            startup_timeout=20,
+            datadir=self._dir,
+        )
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self._process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--protected-mode", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        _wait(client.ping, "redis")
-        client.close()
+        self._executor.start()
+        self.flush()  # no persistence: a restarted server starts empty, as after a failover
 
     def stop(self) -> None:
-        if self._process is not None:
-            self._process.terminate()
-            self._process.wait(timeout=10)
-            self._process = None
+        if self._executor.running():
+            self._executor.stop()
 
     def flush(self) -> None:
         client = redis.Redis(port=self.port)
@@ -90,46 +82,49 @@ class RedisServer:
         client.close()
 
 
+def _as_postgres_user(pg_ctl: Path, root: Path) -> Path:
+    """A pg_ctl that runs as ``postgres`` (root may not run PostgreSQL); ``root`` is theirs."""
+    wrapper = root / "pg_ctl"
+    wrapper.write_text(f'#!/bin/sh\nexec runuser -u postgres -- "{pg_ctl}" "$@"\n')
+    wrapper.chmod(0o755)
+    shutil.chown(root, "postgres", "postgres")
+    return wrapper
+
+
 class PostgresServer:
-    """A throwaway cluster (initdb once), stoppable and restartable on the same port."""
+    """A throwaway cluster, stoppable and restartable on the same port."""
 
     def __init__(self, bin_dir: Path) -> None:
-        self.bin_dir = bin_dir
         self.port = free_port()
         self.root = Path(tempfile.mkdtemp(prefix="relnotes-pg-"))
-        self.data = self.root / "data"
-        self._as_root = os.geteuid() == 0
-        if self._as_root:
-            shutil.chown(self.root, "postgres", "postgres")
-        self._run(["initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                   "-E", "UTF8", "--no-sync"])  # fmt: skip
-
-    def _run(self, argv: list[str]) -> None:
-        command = [str(self.bin_dir / argv[0]), *argv[1:]]
-        if self._as_root:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=60)
+        pg_ctl = bin_dir / "pg_ctl"
+        if os.geteuid() == 0:
+            pg_ctl = _as_postgres_user(pg_ctl, self.root)
+        self._executor = PostgreSQLExecutor(
+            executable=str(pg_ctl),
+            host="127.0.0.1",
+            port=self.port,
+            datadir=str(self.root / "data"),
+            unixsocketdir=str(self.root),
+            logfile=str(self.root / "log"),
+            startparams="-w -t 30",
+            dbname="postgres",
+            timeout=60,
+            postgres_options="-c listen_addresses=127.0.0.1 -c fsync=off"
+            " -c synchronous_commit=off -c full_page_writes=off",
+        )
 
     def dsn(self, dbname: str = "postgres") -> str:
         return f"host=127.0.0.1 port={self.port} user=postgres dbname={dbname}"
 
     def start(self) -> None:
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
-        self._run(["pg_ctl", "-D", str(self.data), "-o", options, "-l",
-                   str(self.root / "log"), "-w", "-t", "30", "start"])  # fmt: skip
+        self._executor.start()
 
     def running(self) -> bool:
-        try:
-            self._run(["pg_ctl", "-D", str(self.data), "status"])
-        except subprocess.CalledProcessError:
-            return False
-        return True
+        return self._executor.running()
 
     def stop(self) -> None:
-        self._run(["pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "30", "stop"])
+        self._executor.stop()
 
     def create_database(self, name: str) -> str:
         with psycopg.connect(self.dsn(), autocommit=True) as conn:
@@ -137,6 +132,6 @@ class PostgresServer:
         return self.dsn(name)
 
     def destroy(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
+        if self.running():
             self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
