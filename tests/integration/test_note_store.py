@@ -132,3 +132,21 @@ async def test_latest_list_filters_paging_and_deletion(store: NoteStore) -> None
     marked = await store.latest("ns", "cache")
     assert marked is not None
     assert marked.deleted_at is not None
+    # A page of live notes is full even when the newest rows belong to deleted resources.
+    assert [r.uid for r in await store.list(limit=2, live_only=True)] == ["c", "b"]
+
+
+async def test_mark_vanished_spares_live_and_recent_rows(store: NoteStore) -> None:
+    spec = ReleaseNoteSpec.model_validate({"changeSummary": "Rotate the Redis AUTH token"})
+    for uid in ("live", "gone"):
+        await store.record(NoteRef(uid, 1, "ns", uid), spec, _note(), cache_key="k", hit=False)
+    since, namespaces = await store.history_scope()
+    await store.record(NoteRef("new", 1, "ns", "new"), spec, _note(), cache_key="k", hit=False)
+    assert namespaces == ["ns"]
+
+    # "new" was written after the sweep's clock: not in the list, yet not taken for deleted.
+    assert await store.mark_vanished("ns", {"live"}, unchanged_since=since) == 1
+    marked = {r.uid for r in await store.list(limit=10) if r.deleted_at is not None}
+    assert marked == {"gone"}
+    assert await store.mark_vanished("ns", {"live"}, unchanged_since=since) == 0
+    assert (await store.history_scope())[1] == ["ns"]  # live and new remain unmarked

@@ -11,7 +11,7 @@ from typing import Annotated, Protocol
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from relnotes.models.errors import RelnotesError
-from relnotes.storage.note_store import NoteRow
+from relnotes.storage.note_rows import NoteRow
 
 __all__ = ["NoteCatalog", "NoteNotFound", "NoteQuery", "NoteReader"]
 
@@ -42,8 +42,9 @@ class NoteReader(Protocol):
         version: str | None = None,
         limit: int = 50,
         before: datetime | None = None,
+        live_only: bool = False,
     ) -> list[NoteRow]:
-        """Rows newest first."""
+        """Rows newest first; ``live_only`` leaves out deleted resources."""
 
 
 class NoteQuery(BaseModel):
@@ -73,11 +74,11 @@ class NoteCatalog:
 
     async def browse(self, query: NoteQuery) -> list[NoteRow]:
         """Notes matching ``query``, newest first; deleted resources are left out."""
-        rows = await self._store.list(
+        return await self._store.list(
             namespace=query.namespace,
             component=query.component,
             version=query.version,
             limit=query.limit,
             before=query.before,
+            live_only=True,
         )
-        return [row for row in rows if row.deleted_at is None]

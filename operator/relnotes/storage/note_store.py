@@ -1,10 +1,9 @@
-"""The durable history of ReleaseNotes in Postgres: one row per resource uid and generation.
+"""Writing the durable history of ReleaseNotes: one row per resource uid and generation.
 
 Every write is an upsert on ``(uid, generation)``, so a retried handler, a second replica or a
 resumed operator rewrites the same row instead of adding one. ``begin`` runs before any model
 call: it proves Postgres takes writes (no spend without a durable record) and leaves a
-``Generating`` row behind as the intent. Rows are typed (``NoteRow``) and carry everything the
-view shows.
+``Generating`` row behind as the intent. Reading is ``note_rows``' job; the store can do both.
 """
 
 from collections.abc import Collection
@@ -12,30 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, LiteralString
 
-from psycopg import AsyncConnection, sql
-from psycopg.rows import TupleRow, class_row
 from psycopg.types.json import Jsonb
-from psycopg_pool import AsyncConnectionPool
-from pydantic import BaseModel, ConfigDict
 
-from relnotes.models.result import GeneratedNote, NoteDraft, Provenance
+from relnotes.models.result import GeneratedNote
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.storage.database import connection
+from relnotes.storage.note_rows import NoteRows
 
-__all__ = ["NoteRef", "NoteRow", "NoteStore"]
+__all__ = ["NoteRef", "NoteStore"]
 
-_COLUMNS = sql.SQL(", ").join(
-    sql.Identifier(column)
-    for column in (
-        "id", "uid", "generation", "namespace", "name", "component", "environment", "version",
-        "spec", "phase", "draft", "provenance", "cache_key", "cache_hit", "error", "created_at",
-        "updated_at", "deleted_at",
-    )
-)  # fmt: skip
-_LATEST = sql.SQL(
-    "SELECT {columns} FROM release_notes WHERE namespace = %s AND name = %s"
-    " ORDER BY created_at DESC, id DESC LIMIT 1"
-).format(columns=_COLUMNS)
 _UPSERT: LiteralString = """
 INSERT INTO release_notes AS r
     (uid, generation, namespace, name, component, environment, version, spec, phase,
@@ -66,41 +50,8 @@ class NoteRef:
     name: str
 
 
-class NoteRow(BaseModel):
-    """A ``release_notes`` row, typed; what the view reads."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: int
-    uid: str
-    generation: int
-    namespace: str
-    name: str
-    component: str | None
-    environment: str | None
-    version: str | None
-    spec: ReleaseNoteSpec
-    phase: str
-    draft: NoteDraft | None
-    provenance: Provenance | None
-    cache_key: str | None
-    cache_hit: bool | None
-    error: str | None
-    created_at: datetime
-    updated_at: datetime
-    deleted_at: datetime | None
-
-
-class NoteStore:
+class NoteStore(NoteRows):
     """Repository over ``release_notes``; every failure to reach Postgres is StoreUnavailable."""
-
-    def __init__(self, pool: AsyncConnectionPool[AsyncConnection[TupleRow]]) -> None:
-        self._pool = pool
-
-    async def ping(self) -> None:
-        """Prove Postgres answers (liveness probe)."""
-        async with connection(self._pool, "ping") as conn:
-            await conn.execute("SELECT 1")
 
     async def begin(self, ref: NoteRef, spec: ReleaseNoteSpec, cache_key: str) -> None:
         """Record the intent to generate; runs before any model call is paid for."""
@@ -161,47 +112,6 @@ class NoteStore:
                 (namespace, unchanged_since, list(live_uids)),
             )
             return cursor.rowcount
-
-    async def latest(self, namespace: str, name: str) -> NoteRow | None:
-        """The newest row of one resource (deleted or not), or None."""
-        async with connection(self._pool, "latest") as conn:
-            cursor = conn.cursor(row_factory=class_row(NoteRow))
-            await cursor.execute(
-                _LATEST,
-                (namespace, name),
-            )
-            return await cursor.fetchone()
-
-    async def list(
-        self,
-        namespace: str | None = None,
-        component: str | None = None,
-        version: str | None = None,
-        limit: int = 50,
-        before: datetime | None = None,
-    ) -> list[NoteRow]:
-        """Rows newest first, filtered by whatever is given; ``before`` pages by time.
-
-        Only the given filters reach the SQL, so each query can use its own index.
-        """
-        filters = {"namespace": namespace, "component": component, "version": version}
-        where: list[sql.Composable] = [
-            sql.SQL("{} = %s").format(sql.Identifier(k)) for k, v in filters.items() if v
-        ]
-        params: list[Any] = [v for v in filters.values() if v]
-        if before is not None:
-            where.append(sql.SQL("created_at < %s"))
-            params.append(before)
-        query = sql.SQL(
-            "SELECT {columns} FROM release_notes {where} ORDER BY created_at DESC, id DESC LIMIT %s"
-        ).format(
-            columns=_COLUMNS,
-            where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(where) if where else sql.SQL(""),
-        )
-        async with connection(self._pool, "list") as conn:
-            cursor = conn.cursor(row_factory=class_row(NoteRow))
-            await cursor.execute(query, [*params, max(1, min(limit, 500))])
-            return await cursor.fetchall()
 
     async def _upsert(self, ref: NoteRef, spec: ReleaseNoteSpec, **values: Any) -> None:
         params: dict[str, Any] = {

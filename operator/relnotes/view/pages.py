@@ -8,7 +8,7 @@ import base64
 import hashlib
 from html import escape
 
-from relnotes.storage.note_store import NoteRow
+from relnotes.storage.note_rows import NoteRow
 
 __all__ = ["CONTENT_SECURITY_POLICY", "index_page", "note_page"]
 

@@ -14,7 +14,7 @@ from relnotes.models.result import GeneratedNote
 from relnotes.services.catalog import NoteQuery
 from relnotes.services.manifests import describe_errors
 from relnotes.services.rendering import note_markdown
-from relnotes.storage.note_store import NoteRow
+from relnotes.storage.note_rows import NoteRow
 from relnotes.view.context import VIEW
 from relnotes.view.pages import index_page, note_page
 

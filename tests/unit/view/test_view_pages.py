@@ -12,7 +12,7 @@ from relnotes.models.errors import StoreUnavailable
 from relnotes.models.result import NoteDraft, Provenance
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.services.catalog import NoteCatalog
-from relnotes.storage.note_store import NoteRow
+from relnotes.storage.note_rows import NoteRow
 from relnotes.view.app import build_app
 from relnotes.view.context import ViewContext
 
@@ -77,8 +77,10 @@ class MemoryReader:
         version: str | None = None,
         limit: int = 50,
         before: datetime | None = None,
+        live_only: bool = False,
     ) -> list[NoteRow]:
-        return [r for r in self.rows if component in (None, r.component)][:limit]
+        found = [r for r in self.rows if component in (None, r.component)]
+        return [r for r in found if not (live_only and r.deleted_at)][:limit]
 
 
 @pytest.fixture
