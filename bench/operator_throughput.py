@@ -36,9 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 
 import aiohttp  # noqa: E402
-import kmock  # noqa: E402
 import kopf  # noqa: E402
-from harness import Cluster, kubeconfig, manifest  # noqa: E402
+from harness import Cluster, api_server, kubeconfig, manifest  # noqa: E402
 from servers import PostgresServer, RedisServer, find_pg_bin, free_port  # noqa: E402
 
 from relnotes import API_GROUP, API_VERSION, PLURAL  # noqa: E402
@@ -103,7 +102,7 @@ async def run(kind: str, summaries: list[str], env: dict[str, str]) -> tuple[flo
     """Seconds from the first create until every object is Ready, and the operator's peak RSS."""
     cluster = Cluster()
     cluster.declare()
-    async with cluster, kmock.Server(cluster):
+    async with cluster, api_server(cluster):
         config = kubeconfig(Path(env["BENCH_TMP"]) / f"{kind}.kubeconfig", str(cluster.url))
         process = await asyncio.create_subprocess_exec(
             sys.executable,

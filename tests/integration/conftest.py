@@ -15,12 +15,11 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import kmock
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from harness import Cluster, FaultProxy, kubeconfig, model_service, running_operator
+from harness import Cluster, FaultProxy, api_server, kubeconfig, model_service, running_operator
 from servers import PostgresServer, RedisServer, find_pg_bin
 
 from relnotes.controller.handlers import build_registry
@@ -99,7 +98,7 @@ def redis_url(redis_server: RedisServer) -> str:
 async def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Cluster]:
     handler = Cluster()
     handler.declare()
-    async with handler, kmock.Server(handler):
+    async with handler, api_server(handler):
         config = kubeconfig(tmp_path / "kubeconfig", str(handler.url).rstrip("/"))
         monkeypatch.setenv("KUBECONFIG", str(config))
         yield handler

@@ -11,18 +11,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import functools
 import itertools
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, Literal
+from unittest import mock
 
 import aiohttp
 import kmock
 import kopf
 import psycopg
-from aiohttp import web
+from aiohttp import test_utils, web
+from aiohttp.web_runner import SockSite
 
 from relnotes import API_GROUP, API_VERSION, KIND, PLURAL
 from relnotes.config import Settings
@@ -32,6 +35,7 @@ __all__ = [
     "RESOURCE",
     "Cluster",
     "FaultProxy",
+    "api_server",
     "eventually",
     "kubeconfig",
     "manifest",
@@ -191,6 +195,24 @@ def _key(
     if resource is None or name is None:
         return None
     return (resource, namespace, name)
+
+
+class _ListeningServer(test_utils.RawTestServer):
+    """aiohttp's test server with kube-apiserver's listen backlog (the kernel's somaxconn), not
+    aiohttp's 128: kopf opens a connection per concurrent request, and a burst of hundreds must
+    queue, not lose SYNs that the client resends a second later."""
+
+    async def start_server(
+        self, loop: asyncio.AbstractEventLoop | None = None, **kwargs: Any
+    ) -> None:
+        backlogged = functools.partial(SockSite, backlog=4096)
+        with mock.patch.object(test_utils, "SockSite", backlogged):
+            await super().start_server(loop, **kwargs)
+
+
+def api_server(cluster: Cluster) -> kmock.Server:
+    """Serve ``cluster`` on 127.0.0.1 like an API server would (see ``_ListeningServer``)."""
+    return kmock.Server(cluster, server_cls=_ListeningServer)
 
 
 _versions = itertools.count(1)

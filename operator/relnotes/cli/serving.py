@@ -2,6 +2,9 @@
 
 Flags win over the environment (RELNOTES_HOST / RELNOTES_PORT), which wins over each
 subcommand's default port. aiohttp's own runner handles SIGINT/SIGTERM with a graceful shutdown.
+The listen backlog is 2048 (gunicorn's and uvicorn's default), not aiohttp's 128: a burst of new
+connections (hundreds of ReleaseNotes applied at once, each drafted through the model-service)
+must queue in the kernel, not have its SYNs dropped and retried a second later.
 """
 
 import argparse
@@ -15,6 +18,8 @@ from relnotes.config import Settings
 __all__ = ["AppFactory", "add_serving_parser"]
 
 log = logging.getLogger(__name__)
+
+LISTEN_BACKLOG = 2048
 
 AppFactory = Callable[[Settings], web.Application]
 
@@ -38,7 +43,7 @@ def add_serving_parser(
         port = args.port or settings.port or default_port
         app = build_app(settings)
         log.info("listening", extra={"service": name, "host": host, "port": port})
-        web.run_app(app, host=host, port=port, access_log=None, print=None)
+        web.run_app(app, host=host, port=port, backlog=LISTEN_BACKLOG, access_log=None, print=None)
         return 0
 
     parser.set_defaults(func=run)

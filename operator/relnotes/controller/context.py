@@ -58,8 +58,14 @@ class OperatorContext:
         if config.migrate_on_start:
             applied = await apply_migrations(conninfo)
             log.info("migrations checked at start", extra={"applied": applied})
+        # A fixed-size pool, filled in the background from the start: a burst of resources
+        # right after start-up (a rollout, an ArgoCD sync) finds its connections open instead
+        # of queueing while the pool grows one connection at a time.
         pool = build_pool(
-            conninfo, max_size=config.db_pool_max_size, acquire_timeout_s=config.db_timeout_seconds
+            conninfo,
+            min_size=config.db_pool_max_size,
+            max_size=config.db_pool_max_size,
+            acquire_timeout_s=config.db_timeout_seconds,
         )
         await pool.open(wait=False)
         redis = None
