@@ -40,10 +40,11 @@ typecheck: $(BIN)/relnotes
 test: system-deps $(BIN)/relnotes $(CHECKOV_VENV)/bin/checkov lint typecheck
 	$(BIN)/pytest
 
-## bench: the benchmarks, run on demand (not part of `make test`).
+## bench: the benchmarks, run on demand (not part of `make test`); fails if a target is missed.
 bench: $(BIN)/relnotes
-	$(BIN)/python bench/model_service_throughput.py
-	$(BIN)/python bench/operator_throughput.py
+	$(BIN)/python bench/model_service_throughput.py; ms=$$?; \
+	$(BIN)/python bench/operator_throughput.py; op=$$?; \
+	test $$ms -eq 0 -a $$op -eq 0
 
 clean:
 	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache

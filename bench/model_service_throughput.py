@@ -122,8 +122,10 @@ def start(args: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, *args], stdout=subprocess.DEVNULL)
 
 
-async def rounds(urls: tuple[str, str], bodies: list[bytes], args: argparse.Namespace) -> None:
-    """Alternate the two servers round by round, so drifting machine load hits both alike."""
+async def rounds(urls: tuple[str, str], bodies: list[bytes], args: argparse.Namespace) -> bool:
+    """Alternate the two servers round by round, so drifting machine load hits both alike.
+
+    True when the target is met."""
     service: list[Result] = []
     bare: list[Result] = []
     for _ in range(args.rounds):
@@ -139,6 +141,7 @@ async def rounds(urls: tuple[str, str], bodies: list[bytes], args: argparse.Name
         f"model-service  : {best_service.rps:8.0f} req/s  p99 {best_service.p99_ms:6.1f} ms  (best)"
     )
     print(f"ratio (median of rounds): {ratio:.2f} (target >= 0.60) {verdict}")
+    return ratio >= 0.6
 
 
 def main() -> int:
@@ -165,13 +168,13 @@ def main() -> int:
         size = asyncio.run(load(urls[0], bodies[:100], args.concurrency)).size
         bare = start([str(Path(__file__)), "--serve-bare", str(bare_port), str(size)])
         asyncio.run(wait_ready(urls[1]))
-        asyncio.run(rounds(urls, bodies, args))
+        met = asyncio.run(rounds(urls, bodies, args))
     finally:
         for process in (service, bare):
             if process is not None:
                 process.terminate()
                 process.wait(timeout=10)
-    return 0
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
