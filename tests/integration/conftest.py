@@ -50,25 +50,25 @@ def postgres_server() -> Iterator[PostgresServer]:
     server.destroy()
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
+def _redis() -> Iterator[RedisServer]:
     if shutil.which("redis-server") is None:
         _missing("redis-server (apt-get install redis-server)")
     server = RedisServer()
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """The Redis the tests share (flushed for each, see ``redis_url``)."""
+    yield from _redis()
 
 
 @pytest.fixture
 def private_redis() -> Iterator[RedisServer]:
     """A Redis of this test's own, which the test may stop."""
-    if shutil.which("redis-server") is None:
-        _missing("redis-server (apt-get install redis-server)")
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
+    yield from _redis()
 
 
 @pytest.fixture
@@ -78,11 +78,18 @@ def database(postgres_server: PostgresServer) -> str:
 
 
 @pytest.fixture
-def own_postgres(postgres_server: PostgresServer) -> Iterator[tuple[PostgresServer, str]]:
-    """The session server, which this test may stop: started again afterwards, whatever happens."""
-    dsn = postgres_server.create_database(f"own_{uuid.uuid4().hex[:12]}")
+def own_postgres(
+    postgres_server: PostgresServer,
+    database: str,
+    operator_env: None,
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[PostgresServer, str]]:
+    """Operator settings on the shared Redis and a fresh database of the session server, which
+    this test may stop: it is started again afterwards, whatever happens."""
+    monkeypatch.setenv("RELNOTES_REDIS_URL", redis_url)
     try:
-        yield postgres_server, dsn
+        yield postgres_server, database
     finally:
         if not postgres_server.running():
             postgres_server.start()

@@ -161,16 +161,9 @@ async def test_redis_stopped_mid_run_does_not_stop_generation(
 
 
 async def test_postgres_down_means_no_model_call_then_recovery_without_duplicates(
-    cluster: Cluster,
-    operator_env: None,
-    model: FaultProxy,
-    monkeypatch: pytest.MonkeyPatch,
-    redis_url: str,
-    own_postgres: tuple[PostgresServer, str],
+    cluster: Cluster, model: FaultProxy, own_postgres: tuple[PostgresServer, str]
 ) -> None:
     server, dsn = own_postgres
-    monkeypatch.setenv("RELNOTES_DATABASE_URL", dsn)
-    monkeypatch.setenv("RELNOTES_REDIS_URL", redis_url)
     async with running_operator(build_registry()):
         await create(cluster, "first")
         await eventually(lambda: is_ready(cluster, "first"))
@@ -242,16 +235,9 @@ async def test_invalid_spec_fails_permanently_naming_the_field(
 
 
 async def test_delete_is_never_blocked_and_history_is_marked_even_when_postgres_was_down(
-    cluster: Cluster,
-    operator_env: None,
-    model: FaultProxy,
-    monkeypatch: pytest.MonkeyPatch,
-    redis_url: str,
-    own_postgres: tuple[PostgresServer, str],
+    cluster: Cluster, model: FaultProxy, own_postgres: tuple[PostgresServer, str]
 ) -> None:
     server, dsn = own_postgres
-    monkeypatch.setenv("RELNOTES_DATABASE_URL", dsn)
-    monkeypatch.setenv("RELNOTES_REDIS_URL", redis_url)
     async with running_operator(build_registry()):
         await create(cluster, "kept")
         await create(cluster, "orphan", "Drop the legacy NAT gateway in eu-west-1")

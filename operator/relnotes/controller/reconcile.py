@@ -15,7 +15,7 @@ import kopf
 from pydantic import ValidationError
 
 from relnotes.controller.context import OperatorContext
-from relnotes.controller.status import Observed, Stage, failure, ready
+from relnotes.controller.status import Observed, Phase, Stage, failure, ready
 from relnotes.models.errors import InvalidOutput, RelnotesError, StoreUnavailable
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.storage.note_store import NoteRef
@@ -95,24 +95,12 @@ async def _verdict(
     exhausted = invalid is not None and invalid >= ctx.config.invalid_output_attempts
     extra = {"namespace": ref.namespace, "resource": ref.name, "reason": reason, "retry": retry}
     kopf.warn(body, reason=reason, message=error.message)
-    now = datetime.now(UTC)
-    if error.retryable and not exhausted:
-        delay = ctx.config.backoff(retry, error.retry_after)
+    retrying = error.retryable and not exhausted
+    delay = ctx.config.backoff(retry, error.retry_after) if retrying else 0.0
+    phase: Phase = "Retrying" if retrying else "Failed"
+    if retrying:
         message = f"{error.message}; retrying in {delay:g}s"
-        patch.status.update(
-            failure(
-                observed,
-                stage=stage,
-                phase="Retrying",
-                reason=reason,
-                message=message,
-                now=now,
-                invalid_outputs=invalid,
-            )
-        )
-        log.warning("attempt failed; will retry", extra={**extra, "delay": delay})
-        return kopf.TemporaryError(message, delay=delay)
-    if exhausted:
+    elif exhausted:
         reason, message = "InvalidOutputExhausted", f"{invalid} invalid replies: {error.message}"
     else:
         message = error.message
@@ -120,13 +108,16 @@ async def _verdict(
         failure(
             observed,
             stage=stage,
-            phase="Failed",
+            phase=phase,
             reason=reason,
             message=message,
-            now=now,
+            now=datetime.now(UTC),
             invalid_outputs=invalid,
         )
     )
+    if retrying:
+        log.warning("attempt failed; will retry", extra={**extra, "delay": delay})
+        return kopf.TemporaryError(message, delay=delay)
     log.error("attempt failed for good", extra={**extra, "error": message})
     try:
         await ctx.notes.fail(ref, spec, f"{reason}: {message}")

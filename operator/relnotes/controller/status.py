@@ -13,7 +13,7 @@ from typing import Any, Literal
 from relnotes.controller.conditions import Condition, merge
 from relnotes.services.generation import Generation
 
-__all__ = ["REGENERATE_ANNOTATION", "Observed", "Stage", "failure", "ready"]
+__all__ = ["REGENERATE_ANNOTATION", "Observed", "Phase", "Stage", "failure", "ready"]
 
 REGENERATE_ANNOTATION = "relnotes.io/regenerate"
 MAX_TOKEN = 253
