@@ -11,33 +11,14 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 from servers import PostgresServer
+from tests.notes import sample_note
 
 from relnotes.cli import migrate_cmd
 from relnotes.config import Settings
-from relnotes.models.result import (
-    Category,
-    GeneratedNote,
-    NoteDraft,
-    Provenance,
-    Risk,
-    Scenario,
-)
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.storage.database import build_pool
 from relnotes.storage.migrations import apply_migrations, available_migrations
 from relnotes.storage.note_store import NoteRef, NoteStore
-
-
-def _note() -> GeneratedNote:
-    scenario = Scenario(title="Redis answers", steps=["Run redis-cli ping"], expected="PONG.")
-    draft = NoteDraft(
-        release_note="Upgraded Redis to 7.2.",
-        test_scenarios=[scenario, scenario],
-        category=Category.CACHE,
-        risk=Risk.LOW,
-    )
-    provenance = Provenance(provider="deterministic", model="m", prompt_version="v1")
-    return GeneratedNote(draft=draft, provenance=provenance)
 
 
 @pytest.fixture
@@ -81,9 +62,9 @@ async def test_upserts_are_idempotent_per_uid_and_generation(store: NoteStore) -
     )
     ref = NoteRef("uid-1", 1, "ns", "cache")
     await store.begin(ref, spec, "rn1:k")
-    await store.record(ref, spec, _note(), cache_key="rn1:k", hit=False)
+    await store.record(ref, spec, sample_note(), cache_key="rn1:k", hit=False)
     await store.begin(ref, spec, "rn1:k")  # a retry after success does not downgrade the row
-    await store.record(ref, spec, _note(), cache_key="rn1:k", hit=True)
+    await store.record(ref, spec, sample_note(), cache_key="rn1:k", hit=True)
     rows = await store.list(namespace="ns")
     assert len(rows) == 1
     row = rows[0]
@@ -104,9 +85,15 @@ async def test_latest_list_filters_paging_and_deletion(store: NoteStore) -> None
     dns = ReleaseNoteSpec.model_validate(
         {"changeSummary": "Move DNS", "component": "dns", "version": "1.3"}
     )
-    await store.record(NoteRef("a", 1, "ns", "cache"), redis, _note(), cache_key="k1", hit=False)
-    await store.record(NoteRef("a", 2, "ns", "cache"), redis, _note(), cache_key="k2", hit=False)
-    await store.record(NoteRef("b", 1, "other", "dns"), dns, _note(), cache_key="k3", hit=False)
+    await store.record(
+        NoteRef("a", 1, "ns", "cache"), redis, sample_note(), cache_key="k1", hit=False
+    )
+    await store.record(
+        NoteRef("a", 2, "ns", "cache"), redis, sample_note(), cache_key="k2", hit=False
+    )
+    await store.record(
+        NoteRef("b", 1, "other", "dns"), dns, sample_note(), cache_key="k3", hit=False
+    )
     await store.fail(NoteRef("c", 1, "ns", "broken"), dns, "InvalidOutput: nope")
 
     latest = await store.latest("ns", "cache")
@@ -139,9 +126,13 @@ async def test_latest_list_filters_paging_and_deletion(store: NoteStore) -> None
 async def test_mark_vanished_spares_live_and_recent_rows(store: NoteStore) -> None:
     spec = ReleaseNoteSpec.model_validate({"changeSummary": "Rotate the Redis AUTH token"})
     for uid in ("live", "gone"):
-        await store.record(NoteRef(uid, 1, "ns", uid), spec, _note(), cache_key="k", hit=False)
+        await store.record(
+            NoteRef(uid, 1, "ns", uid), spec, sample_note(), cache_key="k", hit=False
+        )
     since, namespaces = await store.history_scope()
-    await store.record(NoteRef("new", 1, "ns", "new"), spec, _note(), cache_key="k", hit=False)
+    await store.record(
+        NoteRef("new", 1, "ns", "new"), spec, sample_note(), cache_key="k", hit=False
+    )
     assert namespaces == ["ns"]
 
     # "new" was written after the sweep's clock: not in the list, yet not taken for deleted.

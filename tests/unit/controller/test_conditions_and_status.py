@@ -5,21 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests.notes import sample_note
 
 from relnotes.controller.conditions import TYPES, Condition, merge
 from relnotes.controller.handlers import needs_generation
 from relnotes.controller.reconcile import parse_spec
 from relnotes.controller.settings import ControllerSettings
 from relnotes.controller.status import Observed, failure, ready
-from relnotes.models.result import (
-    Category,
-    GeneratedNote,
-    NoteDraft,
-    Provenance,
-    Risk,
-    Scenario,
-    TokenUsage,
-)
 from relnotes.services.generation import Generation
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -35,21 +27,7 @@ def _body(**status: object) -> dict[str, object]:
 
 
 def _generation(hit: bool = False) -> Generation:
-    scenario = Scenario(title="Redis answers", steps=["Run redis-cli ping"], expected="PONG.")
-    draft = NoteDraft(
-        release_note="Upgraded Redis to 7.2.",
-        test_scenarios=[scenario, scenario],
-        category=Category.CACHE,
-        risk=Risk.LOW,
-    )
-    provenance = Provenance(
-        provider="deterministic",
-        model="relnotes-deterministic",
-        prompt_version="v1",
-        usage=TokenUsage(prompt_tokens=10, completion_tokens=5),
-        latency_ms=7,
-    )
-    return Generation(GeneratedNote(draft=draft, provenance=provenance), "rn1:abc", hit)
+    return Generation(sample_note(), "rn1:abc", hit)
 
 
 def test_merge_fills_every_type_in_order_and_keeps_unchanged_transition_times() -> None:
