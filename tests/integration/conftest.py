@@ -8,7 +8,6 @@ Redis. Without ``redis-server`` or PostgreSQL binaries the tests skip with a rea
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import uuid
@@ -21,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from harness import Cluster, FaultProxy, api_server, kubeconfig, model_service, running_operator
 from servers import PostgresServer, RedisServer, find_pg_bin
+from tests.tools import missing_tool
 
 from relnotes.controller.handlers import build_registry
 
@@ -32,17 +32,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
 
 
-def _missing(what: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is required in CI (see .ci/run)")
-    pytest.skip(f"{what} is not installed")
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     bin_dir = find_pg_bin()
     if bin_dir is None:
-        _missing("PostgreSQL server binaries (apt-get install postgresql)")
+        missing_tool("PostgreSQL server binaries are not installed (apt-get install postgresql)")
     assert bin_dir is not None
     server = PostgresServer(bin_dir)
     server.start()
@@ -52,7 +46,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 def _redis() -> Iterator[RedisServer]:
     if shutil.which("redis-server") is None:
-        _missing("redis-server (apt-get install redis-server)")
+        missing_tool("redis-server is not installed (apt-get install redis-server)")
     server = RedisServer()
     server.start()
     yield server

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 import pytest
+from tests.tools import in_ci, missing_tool
 
 from .tf_helpers import (
     DEFAULT_PLUGIN_MIRROR,
@@ -25,8 +26,6 @@ from .tf_helpers import (
     cli_config_text,
     copy_terraform_tree,
     find_terraform,
-    in_ci,
-    missing_tool,
 )
 
 MARKER = "terraform: Terraform fmt/validate/checkov and the moto-backed apply of terraform/"
@@ -81,7 +80,7 @@ def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
             "AWS_EC2_METADATA_DISABLED": "true",
         }
     )
-    return Terraform(binary=binary, env=env)
+    return Terraform(binary=str(binary), env=env)
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from tests.tools import find_checkov, missing_tool
 
 from .moto_stack import provider_override
 from .tf_helpers import (
@@ -28,7 +28,6 @@ from .tf_helpers import (
     Terraform,
     copy_terraform_tree,
     find_terraform,
-    missing_tool,
     settings_attributes,
 )
 
@@ -242,17 +241,6 @@ def test_prod_is_stricter_than_dev() -> None:
     ):
         assert line in prod, line
     assert "single_nat_gateway = true" in dev
-
-
-def find_checkov() -> str | None:
-    """checkov from env CHECKOV, the repo's .tools venv, or PATH (in that order)."""
-    explicit = os.environ.get("CHECKOV")
-    if explicit:
-        return explicit if Path(explicit).is_file() else None
-    local = REPO_ROOT / ".tools" / "checkov" / "bin" / "checkov"
-    if local.is_file():
-        return str(local)
-    return shutil.which("checkov")
 
 
 def test_checkov_skips_have_reasons() -> None:

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.tools import missing_tool
 
 from .moto_stack import MotoServer, moto_command, provider_override, settings_override, start_moto
 from .tf_helpers import (
@@ -53,7 +54,6 @@ from .tf_helpers import (
     OVERLAY_OUTPUTS,
     Terraform,
     copy_terraform_tree,
-    missing_tool,
     settings_attributes,
 )
 

@@ -5,59 +5,25 @@ Kept out of conftest.py so test modules can import them by name.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
+from tests.aws_overlay import ENV_FILE, read_env
+from tests.tools import REPO, find_tool
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = REPO
 TERRAFORM_DIR = REPO_ROOT / "terraform"
 STACK = TERRAFORM_DIR / "modules" / "stack"
 ROOTS: tuple[str, ...] = ("envs/dev", "envs/prod", "bootstrap")
 DEFAULT_PLUGIN_MIRROR = Path("/opt/tf-plugins")
 INIT_TIMEOUT_S = 180
 # Outputs of envs/<env> that the manifests' aws overlay (scripts/aws-params.sh) reads.
-OVERLAY_OUTPUTS = frozenset(
-    {
-        "cluster_name",
-        "region",
-        "ecr_repository_url",
-        "operator_role_arn",
-        "model_service_role_arn",
-        "view_role_arn",
-        "alb_controller_role_arn",
-        "external_secrets_role_arn",
-        "rds_endpoint",
-        "rds_port",
-        "rds_database_name",
-        "rds_master_secret_arn",
-        "redis_primary_endpoint",
-        "redis_port",
-        "redis_auth_secret_arn",
-        "openai_secret_arn",
-        "acm_certificate_arn",
-        "view_hostname",
-        "docs_bucket_name",
-    }
-)
-
-
-def in_ci() -> bool:
-    """True when running under CI, where a missing tool is a failure."""
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def missing_tool(reason: str) -> NoReturn:
-    """Skip on a laptop, fail in CI: CI must not pass by skipping."""
-    if in_ci():
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
+OVERLAY_OUTPUTS = frozenset(read_env(ENV_FILE))
 
 
 @dataclass(frozen=True)
@@ -94,16 +60,9 @@ class Terraform:
         return proc
 
 
-def find_terraform() -> str | None:
-    """Locate terraform: env TERRAFORM, then PATH, then /usr/local/bin."""
-    explicit = os.environ.get("TERRAFORM")
-    if explicit:
-        return explicit if Path(explicit).is_file() else None
-    found = shutil.which("terraform")
-    if found:
-        return found
-    fallback = Path("/usr/local/bin/terraform")
-    return str(fallback) if fallback.is_file() else None
+def find_terraform() -> Path | None:
+    """Locate terraform: env TERRAFORM, then /usr/local/bin (where CI has it), then PATH."""
+    return find_tool("terraform", "TERRAFORM", [Path("/usr/local/bin/terraform")])
 
 
 def cli_config_text(mirror: Path | None) -> str:

