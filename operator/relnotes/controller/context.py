@@ -42,7 +42,6 @@ class OperatorContext:
     config: ControllerSettings
     pool: AsyncConnectionPool[AsyncConnection[TupleRow]]
     redis: Redis | None
-    cache: DraftCache
     drafter: Drafter
     store: NoteStore
     notes: NoteService
@@ -98,7 +97,7 @@ class OperatorContext:
                 "default_model": settings.default_model(),
             },
         )
-        return cls(settings, config, pool, redis, cache, drafter, store, notes, http)
+        return cls(settings, config, pool, redis, drafter, store, notes, http)
 
     def start_sweeper(self, patterns: Sequence[str]) -> None:
         """Sweep vanished resources' history now and periodically, in the background."""

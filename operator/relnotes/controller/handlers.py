@@ -112,9 +112,7 @@ def register(registry: kopf.OperatorRegistry) -> None:
     ) -> None:
         await reconcile(context_of(memo), body, patch, retry, force=False)
 
-    @kopf.on.update(
-        *_RESOURCE, field=("metadata", "annotations", REGENERATE_ANNOTATION), registry=registry
-    )
+    @kopf.on.update(*_RESOURCE, field=_REGENERATE_FIELD, registry=registry)
     async def regenerate(
         body: kopf.Body, patch: kopf.Patch, retry: int, memo: kopf.Memo, **_: Any
     ) -> None:
@@ -136,7 +134,7 @@ def register(registry: kopf.OperatorRegistry) -> None:
                 str(meta.uid), timeout_s=ctx.config.delete_timeout_seconds
             )
         except StoreUnavailable as error:
-            log.warning("history not marked deleted; releasing anyway", extra=extra)
+            log.warning("history not marked deleted; the sweep will mark it", extra=extra)
             kopf.warn(body, reason="HistoryNotMarked", message=error.message)
             return
         log.info("history marked deleted", extra={**extra, "rows": marked})

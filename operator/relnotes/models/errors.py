@@ -59,7 +59,7 @@ class InvalidOutput(RelnotesError):
 
 
 class StoreUnavailable(RelnotesError):
-    """A store (Postgres, Redis) could not be reached or timed out."""
+    """A store (Postgres, Redis, the Kubernetes API the sweep lists) is unreachable or slow."""
 
     retryable = True
     status = 503
