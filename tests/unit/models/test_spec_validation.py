@@ -1,5 +1,7 @@
 """The spec rejects what the CRD rejects, with the field and the limit in the message."""
 
+import unicodedata
+
 import pytest
 from pydantic import ValidationError
 
@@ -49,3 +51,14 @@ def test_invisible_and_control_characters_are_removed_before_the_length_check() 
     assert spec.change_summary == "Upgraded Redis 7.0 to 7.1"
     with pytest.raises(ValidationError, match="at least 5 characters"):
         ReleaseNoteSpec.model_validate({"changeSummary": "ab\u200b\u200b\u200b\u200bc"})
+
+
+def test_ascii_summaries_lose_exactly_the_control_characters() -> None:
+    # ASCII text takes a fast path; it must drop what the Unicode rule drops (category Cc)
+    # and keep everything else, tab and newline included.
+    for code in range(128):
+        char = chr(code)
+        spec = ReleaseNoteSpec.model_validate({"changeSummary": f"Bumped{char}redis 7.2"})
+        dropped = unicodedata.category(char) == "Cc" and char not in "\t\n"
+        expected = "Bumpedredis 7.2" if dropped else f"Bumped{char}redis 7.2"
+        assert spec.change_summary == expected.replace("\t", " "), repr(char)

@@ -4,7 +4,7 @@ Builders list scenarios most important first, so taking a prefix keeps the check
 most; when a builder has fewer than needed, honest generic checks fill the gap.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from relnotes.models.result import Scenario
 from relnotes.services.engines.deterministic import scenarios_access as access
@@ -36,12 +36,17 @@ SCENARIO_BUILDERS: dict[ChangeKind, ScenarioBuilder] = {
 }
 
 
+def _padded(facts: Facts) -> Iterator[Scenario]:
+    """The builder's scenarios, then generic ones, built only if the builder's fall short."""
+    yield from SCENARIO_BUILDERS.get(facts.kind, generic)(facts)
+    yield from generic(facts)
+
+
 def build_scenarios(facts: Facts, count: int) -> list[Scenario]:
     """The first ``count`` scenarios for ``facts``, padded with generic ones, titles unique."""
-    builder = SCENARIO_BUILDERS.get(facts.kind, generic)
     chosen: list[Scenario] = []
     titles: set[str] = set()
-    for candidate in [*builder(facts), *generic(facts)]:
+    for candidate in _padded(facts):
         if candidate.title.lower() not in titles:
             titles.add(candidate.title.lower())
             chosen.append(candidate)

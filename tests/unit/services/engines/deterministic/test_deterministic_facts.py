@@ -127,3 +127,21 @@ def test_verbs_become_past_tense() -> None:
     assert first_sentence("upgrade the thing. And more.") == "upgraded the thing"
     assert first_sentence("clean up old stuff") == "cleaned up old stuff"
     assert first_sentence("misc cleanup") == "misc cleanup"
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed", "verb"),
+    [
+        ("Cleaned up stale snapshots", (), "cleaned up"),
+        ("We RIGHT-SIZED the cache nodes", (), "right-sized"),
+        ("right-sizes_v2 then scaled the pool", (), "scaled"),  # no boundary after "sizes"
+        ("re-enable deletion protection", (), "enabled"),  # a hyphen is a word boundary
+        ("cleanup2 and upgrades", (), "upgraded"),  # "cleanup2" is one word, not "clean up"
+        ("Opened port 443 and upgraded the AMI", ("upgraded",), "upgraded"),
+        ("the toolkit", (), None),
+    ],
+)
+def test_the_first_known_verb_wins_whole_words_only(
+    text: str, allowed: tuple[str, ...], verb: str | None
+) -> None:
+    assert find_verb(text, allowed) == verb
