@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from tests.notes import sample_note
 
 from relnotes.models.errors import StoreUnavailable
 from relnotes.storage.database import build_pool, connection
@@ -24,9 +25,10 @@ async def test_redis_down_is_a_miss_a_skipped_put_and_no_lock() -> None:
     client = build_redis(f"redis://127.0.0.1:{_closed_port()}/0", timeout_s=0.2)
     cache = RedisCache(client)
     try:
-        assert await cache.get("k") is None
-        async with cache.lock("k", timeout_s=5) as locked:
-            assert locked is False
+        async with cache.claim("k", timeout_s=5) as claim:
+            assert claim.note is None
+            assert claim.locked is False
+            await claim.fill(sample_note(), ttl_s=60)  # logged, not raised
     finally:
         await client.aclose()
 
