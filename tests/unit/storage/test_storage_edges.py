@@ -3,14 +3,17 @@ StoreUnavailable, and migrations are discovered from package data in order."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import pytest
 from tests.notes import sample_note
 
 from relnotes.models.errors import StoreUnavailable
+from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.storage.database import build_pool, connection
 from relnotes.storage.migrations import available_migrations
+from relnotes.storage.note_store import NoteRef, NoteStore
 from relnotes.storage.redis_cache import RedisCache, build_redis
 
 
@@ -52,3 +55,24 @@ def test_migrations_are_packaged_and_ordered() -> None:
     assert [m.version for m in found] == sorted(m.version for m in found)
     assert found[0].name == "0001_release_notes.sql"
     assert "UNIQUE (uid, generation)" in found[0].sql
+
+
+async def test_postgres_down_fails_every_queued_write_at_once() -> None:
+    pool = build_pool(
+        f"host=127.0.0.1 port={_closed_port()} user=x dbname=x", acquire_timeout_s=0.5
+    )
+    await pool.open(wait=False)
+    store = NoteStore(pool)
+    spec = ReleaseNoteSpec.model_validate({"changeSummary": "Rotate the KMS key"})
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    try:
+        results = await asyncio.gather(
+            *(store.begin(NoteRef(f"u{i}", 1, "ns", "n"), spec, "k") for i in range(200)),
+            return_exceptions=True,
+        )
+    finally:
+        await pool.close()
+    assert all(isinstance(result, StoreUnavailable) for result in results)
+    assert len({id(result) for result in results}) == len(results), "each caller its own error"
+    assert loop.time() - started < 2.0, "not one acquire timeout per batch"
