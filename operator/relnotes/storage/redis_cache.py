@@ -1,16 +1,14 @@
 """The shared draft cache and generation lock in Redis, for every operator replica.
 
 Redis speeds generation up and coalesces identical work; it is never the reason a note is not
-written. Every call has a short socket timeout and no client-side retries, and any Redis failure
-degrades: a claim finds no note and no lock at once, a fill is skipped. The lock is a key with
-a random token and an expiry, so a replica that dies holding it cannot wedge a key, and only
-its holder's token deletes it; a waiter polls with a bounded wait instead of hanging.
-
-Each step is one Lua script, so one round trip: a claim looks the note up and, on a miss, takes
-the lock; a fill caches the note and releases the lock. (Five round trips per drafted note with
-separate GET, SET NX, GET, SET and release: bench/operator_throughput.py.) A script touches a
-note and its lock key together, which a single Redis node or replication group allows; a
-cluster-mode deployment would need both keys in one hash slot.
+written. Calls have short timeouts and no retries, and any failure degrades: a claim finds no
+note and no lock at once, a fill is skipped. The lock is a key with a random token and an expiry
+(a replica that dies holding it cannot wedge a key; only the holder's token deletes it); a
+waiter polls, bounded. Each step is one Lua script, one round trip, shared with concurrent calls
+(``redis_pipeline``): a claim looks the note up and on a miss takes the lock, a fill caches the
+note and releases the lock (five round trips per drafted note before: GET, SET NX, GET, SET,
+release). Scripts touch a note and its lock together, which one Redis node or replication group
+allows; cluster mode would need both keys in one hash slot.
 """
 
 import asyncio
@@ -28,6 +26,7 @@ from redis.maint_notifications import MaintNotificationsConfig
 
 from relnotes.models.result import GeneratedNote
 from relnotes.storage.cache import Claim
+from relnotes.storage.redis_pipeline import PipelinedScript
 
 __all__ = ["RedisCache", "build_redis"]
 
@@ -101,9 +100,9 @@ class RedisCache:
         self._prefix = prefix
         self._client = client
         self._expiry_ms = max(1, round(lock_expiry_s * 1000))
-        self._claim_script = client.register_script(_CLAIM)
-        self._fill_script = client.register_script(_FILL)
-        self._release_script = client.register_script(_RELEASE)
+        self._claim_script = PipelinedScript(client, _CLAIM)
+        self._fill_script = PipelinedScript(client, _FILL)
+        self._release_script = PipelinedScript(client, _RELEASE)
 
     def claim(
         self, key: str, timeout_s: float, *, lookup: bool = True
@@ -118,7 +117,7 @@ class RedisCache:
         try:
             while claim.note is None and not claim.locked:
                 args = ("1" if lookup else "0", claim.token, self._expiry_ms)
-                found = await self._claim_script(keys=claim.keys, args=args)
+                found = await self._claim_script(claim.keys, args)
                 if found[0] == 1:
                     claim.note = _parse(found[1])
                     lookup = claim.note is not None  # an unreadable note is a miss: lock next
@@ -141,7 +140,7 @@ class RedisCache:
         payload = note.model_dump_json(by_alias=True)
         try:
             if claim.locked:
-                await self._fill_script(keys=claim.keys, args=(payload, ttl_s, claim.token))
+                await self._fill_script(claim.keys, (payload, ttl_s, claim.token))
                 claim.locked = False
             else:
                 await self._client.set(claim.keys[0], payload, ex=ttl_s)
@@ -150,7 +149,7 @@ class RedisCache:
 
     async def _release(self, claim: _RedisClaim) -> None:
         try:
-            await self._release_script(keys=claim.keys[1:], args=(claim.token,))
+            await self._release_script(claim.keys[1:], (claim.token,))
         except _FAILURES as error:
             # Redis went away: the lock expires by itself, so there is nothing left to undo.
             log.warning("redis lock release failed", extra={"error": str(error)})

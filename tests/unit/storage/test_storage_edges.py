@@ -76,3 +76,21 @@ async def test_postgres_down_fails_every_queued_write_at_once() -> None:
     assert all(isinstance(result, StoreUnavailable) for result in results)
     assert len({id(result) for result in results}) == len(results), "each caller its own error"
     assert loop.time() - started < 2.0, "not one acquire timeout per batch"
+
+
+async def test_redis_down_fails_every_pipelined_call_at_once() -> None:
+    client = build_redis(f"redis://127.0.0.1:{_closed_port()}/0", timeout_s=0.2)
+    cache = RedisCache(client)
+
+    async def claimed(key: str) -> tuple[object, bool]:
+        async with cache.claim(key, timeout_s=5) as claim:
+            return claim.note, claim.locked
+
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    try:
+        results = await asyncio.gather(*(claimed(f"k{i}") for i in range(200)))
+    finally:
+        await client.aclose()
+    assert results == [(None, False)] * 200
+    assert loop.time() - started < 2.0
