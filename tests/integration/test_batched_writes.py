@@ -4,7 +4,7 @@ fails alone, a caller that gives up does not stop the others, and every row is w
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import pytest
@@ -34,13 +34,13 @@ async def store(database: str) -> AsyncIterator[NoteStore]:
 def batch_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The size of every batch the writers send, in order."""
     sizes: list[int] = []
-    original = BatchedWriter._write_batch
+    original = BatchedWriter._send_batch
 
-    async def spy(self: BatchedWriter, batch: list[Any]) -> None:
+    async def spy(self: BatchedWriter, batch: list[Any]) -> Sequence[Any]:
         sizes.append(len(batch))
-        await original(self, batch)
+        return await original(self, batch)
 
-    monkeypatch.setattr(BatchedWriter, "_write_batch", spy)
+    monkeypatch.setattr(BatchedWriter, "_send_batch", spy)
     return sizes
 
 
@@ -82,3 +82,26 @@ async def test_a_caller_that_gives_up_does_not_stop_the_others(store: NoteStore)
     assert results == [None] * 19
     await store.begin(NoteRef("later", 1, "ns", "later"), SPEC, "rn1:k")  # the writer goes on
     assert len(await store.list(namespace="ns")) >= 20
+
+
+async def test_a_bad_row_alone_in_a_batch_fails_no_write_queued_behind_it(
+    store: NoteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = BatchedWriter._send_batch
+    held = asyncio.Event()
+
+    async def slow_first(self: BatchedWriter, batch: list[Any]) -> Sequence[Any]:
+        if not held.is_set():
+            held.set()
+            await asyncio.sleep(0.1)  # the good writes queue meanwhile
+        return await original(self, batch)
+
+    monkeypatch.setattr(BatchedWriter, "_send_batch", slow_first)
+    bad = asyncio.create_task(store.begin(NoteRef("bad", -1, "ns", "bad"), SPEC, "rn1:k"))
+    await held.wait()
+    good = [NoteRef(f"uid-{i}", 1, "ns", f"note-{i}") for i in range(5)]
+    writes = asyncio.gather(*(store.begin(ref, SPEC, "rn1:k") for ref in good))
+    with pytest.raises(StoreUnavailable):
+        await bad
+    await writes
+    assert len(await store.list(namespace="ns")) == 5

@@ -4,7 +4,7 @@ only its call, a Redis that lost its scripts is answered, a caller that gives up
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import pytest
@@ -31,9 +31,9 @@ def batch_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sizes: list[int] = []
     original = PipelinedScript._send_batch
 
-    async def spy(self: PipelinedScript, batch: list[Any]) -> None:
+    async def spy(self: PipelinedScript, batch: list[Any]) -> Sequence[Any]:
         sizes.append(len(batch))
-        await original(self, batch)
+        return await original(self, batch)
 
     monkeypatch.setattr(PipelinedScript, "_send_batch", spy)
     return sizes
