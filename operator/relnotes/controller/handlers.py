@@ -9,6 +9,7 @@ Postgres with a short timeout; what it misses (the operator or Postgres was down
 sweep marks later (``sweep``).
 """
 
+import gc
 import logging
 from typing import Any
 
@@ -98,6 +99,12 @@ def register(registry: kopf.OperatorRegistry) -> None:
             raise kopf.PermanentError(str(error)) from error
         context.start_sweeper(tuple(memo.get(NAMESPACES) or ()))
         memo["context"] = context
+        # Start-up is done: what exists now (modules, classes, validators, pools) lives as long
+        # as the process. Out of the collector's generations, a full collection during a burst
+        # of resources walks only what the burst allocated: 10 ms instead of 60-100 ms each
+        # (bench/operator_throughput.py). Collected first, so no start-up garbage is kept.
+        gc.collect()
+        gc.freeze()
 
     @kopf.on.cleanup(id="cleanup", registry=registry)
     async def cleanup(memo: kopf.Memo, **_: Any) -> None:

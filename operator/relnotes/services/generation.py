@@ -1,9 +1,9 @@
 """Generation: a spec in, a note out, with the cache and its lock in between.
 
 Identical inputs (many resources, kopf retries, two operator replicas) share one cache key; the
-first caller takes the key's lock and drafts, the others wait on the lock and then find the note
-in the cache, so they cost one model call. Failures are never cached. ``before_model_call`` lets
-the operator refuse to spend on a model call it could not record.
+first caller claims the key (takes its lock) and drafts, the others wait on the claim and then
+find the note in the cache, so they cost one model call. Failures are never cached.
+``before_model_call`` lets the operator refuse to spend on a model call it could not record.
 """
 
 import hashlib
@@ -65,15 +65,13 @@ class NoteGenerator:
     ) -> Generation:
         """The note for ``spec``; ``force`` skips the cache lookup (but still fills it)."""
         key = cache_key(spec, model)
-        if not force and (cached := await self._cache.get(key)) is not None:
-            return Generation(cached, key, cache_hit=True)
-        async with self._cache.lock(key, self._lock_timeout_s) as locked:
-            if not locked:
+        async with self._cache.claim(key, self._lock_timeout_s, lookup=not force) as claim:
+            if claim.note is not None:
+                return Generation(claim.note, key, cache_hit=True)
+            if not claim.locked:
                 log.warning("drafting without the generation lock", extra={"cache_key": key})
-            if not force and (cached := await self._cache.get(key)) is not None:
-                return Generation(cached, key, cache_hit=True)
             if before_model_call is not None:
                 await before_model_call(key)
             note = await self._drafter.draft(spec, model)
-            await self._cache.put(key, note, self._ttl_s)
+            await claim.fill(note, self._ttl_s)
         return Generation(note, key, cache_hit=False)

@@ -2,6 +2,9 @@
 
 A cache must never be the reason a note is not written: implementations degrade (a miss, a lock
 not taken) when their backend is down, and only the generation service decides what that means.
+One ``claim`` answers both questions a caller has, "is the note cached?" and "may I draft it?",
+so a backend over the network can answer them in one round trip, and ``fill`` caches the note
+and gives the lock back in one more.
 """
 
 import asyncio
@@ -13,20 +16,45 @@ from typing import Protocol
 
 from relnotes.models.result import GeneratedNote
 
-__all__ = ["DraftCache", "MemoryCache"]
+__all__ = ["Claim", "DraftCache", "MemoryCache"]
+
+
+class Claim(Protocol):
+    """What a claim on a key found: the cached note, or the key's generation lock (or neither,
+    when the lock could not be had in time or the backend is down)."""
+
+    @property
+    def note(self) -> GeneratedNote | None:
+        """The cached note; when set, there is nothing to draft."""
+
+    @property
+    def locked(self) -> bool:
+        """Whether this caller holds the key's generation lock (until ``fill`` or the end)."""
+
+    async def fill(self, note: GeneratedNote, ttl_s: int) -> None:
+        """Keep ``note`` for ``ttl_s`` seconds and release the lock; failures are logged."""
 
 
 class DraftCache(Protocol):
     """Where generated notes are kept by cache key, and how identical work is coalesced."""
 
-    async def get(self, key: str) -> GeneratedNote | None:
-        """The cached note for ``key``, or None on a miss (or when the backend is down)."""
+    def claim(
+        self, key: str, timeout_s: float, *, lookup: bool = True
+    ) -> AbstractAsyncContextManager[Claim]:
+        """The cached note for ``key`` (looked up only when ``lookup``), else its lock.
 
-    async def put(self, key: str, note: GeneratedNote, ttl_s: int) -> None:
-        """Keep ``note`` for ``ttl_s`` seconds; failures are logged, not raised."""
+        While another caller holds the lock, waits up to ``timeout_s`` for it, and finds that
+        caller's note once it is cached. The lock is released when the block ends.
+        """
 
-    def lock(self, key: str, timeout_s: float) -> AbstractAsyncContextManager[bool]:
-        """Hold the generation lock for ``key``; yields whether it was really acquired."""
+
+class _MemoryClaim:
+    def __init__(self, cache: "MemoryCache", key: str, note: GeneratedNote | None, locked: bool):
+        self._cache, self._key = cache, key
+        self.note, self.locked = note, locked
+
+    async def fill(self, note: GeneratedNote, ttl_s: int) -> None:
+        self._cache._store(self._key, note, ttl_s)  # the lock goes when the claim's block ends
 
 
 class MemoryCache:
@@ -40,7 +68,8 @@ class MemoryCache:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._max_entries = max_entries
 
-    async def get(self, key: str) -> GeneratedNote | None:
+    def _lookup(self, key: str) -> GeneratedNote | None:
+        """The note kept under ``key``, unless it expired."""
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -50,26 +79,33 @@ class MemoryCache:
             return None
         return note
 
-    async def put(self, key: str, note: GeneratedNote, ttl_s: int) -> None:
+    def _store(self, key: str, note: GeneratedNote, ttl_s: int) -> None:
+        """Keep ``note`` under ``key``; the entry closest to expiry makes room when full."""
         if len(self._entries) >= self._max_entries and key not in self._entries:
             oldest = min(self._entries, key=lambda k: self._entries[k][0])
             del self._entries[oldest]
         self._entries[key] = (time.monotonic() + ttl_s, note)
 
+    def claim(
+        self, key: str, timeout_s: float, *, lookup: bool = True
+    ) -> AbstractAsyncContextManager[Claim]:
+        return self._claim(key, timeout_s, lookup)
+
     @asynccontextmanager
-    async def _held(self, key: str, timeout_s: float) -> AsyncIterator[bool]:
+    async def _claim(self, key: str, timeout_s: float, lookup: bool) -> AsyncIterator[Claim]:
+        if lookup and (note := self._lookup(key)) is not None:
+            yield _MemoryClaim(self, key, note, locked=False)
+            return
         lock = self._locks.get(key)
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
         try:
             await asyncio.wait_for(lock.acquire(), timeout_s)
         except TimeoutError:
-            yield False
+            yield _MemoryClaim(self, key, None, locked=False)
             return
         try:
-            yield True
+            found = self._lookup(key) if lookup else None  # drafted while this caller waited
+            yield _MemoryClaim(self, key, found, locked=found is None)
         finally:
             lock.release()
-
-    def lock(self, key: str, timeout_s: float) -> AbstractAsyncContextManager[bool]:
-        return self._held(key, timeout_s)

@@ -11,10 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, LiteralString
 
+from psycopg import AsyncConnection
+from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
 
 from relnotes.models.result import GeneratedNote
 from relnotes.models.spec import ReleaseNoteSpec
+from relnotes.storage.batching import BatchedWriter
 from relnotes.storage.database import connection
 from relnotes.storage.note_rows import NoteRows
 
@@ -51,7 +55,17 @@ class NoteRef:
 
 
 class NoteStore(NoteRows):
-    """Repository over ``release_notes``; every failure to reach Postgres is StoreUnavailable."""
+    """Repository over ``release_notes``; every failure to reach Postgres is StoreUnavailable.
+
+    Upserts that arrive together are pipelined (``BatchedWriter``); each still returns only
+    once its own row is written.
+    """
+
+    def __init__(self, pool: AsyncConnectionPool[AsyncConnection[TupleRow]]) -> None:
+        super().__init__(pool)
+        self._upserts = BatchedWriter(
+            pool, _UPSERT, order=lambda row: (row["uid"], row["generation"]), action="upsert"
+        )
 
     async def begin(self, ref: NoteRef, spec: ReleaseNoteSpec, cache_key: str) -> None:
         """Record the intent to generate; runs before any model call is paid for."""
@@ -130,5 +144,4 @@ class NoteStore(NoteRows):
             "error": None,
             **values,
         }
-        async with connection(self._pool, "upsert") as conn:
-            await conn.execute(_UPSERT, params)
+        await self._upserts.write(params)

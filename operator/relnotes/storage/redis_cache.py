@@ -1,13 +1,19 @@
 """The shared draft cache and generation lock in Redis, for every operator replica.
 
 Redis speeds generation up and coalesces identical work; it is never the reason a note is not
-written. Every call has a short socket timeout and no client-side retries, and any Redis failure
-degrades: ``get`` misses, ``put`` is skipped, ``lock`` yields False at once. The lock is a
-redis-py ``Lock`` with an expiry, so a replica that dies holding it cannot wedge a key, and a
-bounded blocking wait, so a waiter gives up instead of hanging.
+written. Calls have short timeouts and no retries, and any failure degrades: a claim finds no
+note and no lock at once, a fill is skipped. The lock is a key with a random token and an expiry
+(a replica that dies holding it cannot wedge a key; only the holder's token deletes it); a
+waiter polls, bounded. Each step is one Lua script, one round trip, shared with concurrent calls
+(``redis_pipeline``): a claim looks the note up and on a miss takes the lock, a fill caches the
+note and releases the lock (five round trips per drafted note before: GET, SET NX, GET, SET,
+release). Scripts touch a note and its lock together, which one Redis node or replication group
+allows; cluster mode would need both keys in one hash slot.
 """
 
+import asyncio
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -15,16 +21,41 @@ from pydantic import ValidationError
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import RedisError
 from redis.maint_notifications import MaintNotificationsConfig
 
 from relnotes.models.result import GeneratedNote
+from relnotes.storage.cache import Claim
+from relnotes.storage.redis_pipeline import PipelinedScript
 
 __all__ = ["RedisCache", "build_redis"]
 
 log = logging.getLogger(__name__)
 
 _FAILURES = (RedisError, OSError, TimeoutError)
+_POLL_S = 0.05  # how often a waiter asks again while another replica drafts
+
+# KEYS: note, lock. ARGV: look the note up (1/0), lock token, lock expiry in ms.
+# Returns {1, note} (cached), {2} (locked by this caller) or {0} (another holds the lock).
+_CLAIM = """
+if ARGV[1] == '1' then
+  local note = redis.call('GET', KEYS[1])
+  if note then return {1, note} end
+end
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return {2} end
+return {0}
+"""
+# KEYS: note, lock. ARGV: note, ttl in s, lock token.
+_FILL = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+return 1
+"""
+# KEYS: lock. ARGV: lock token.
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 
 
 def build_redis(url: str, *, timeout_s: float = 2.0, max_connections: int = 64) -> "Redis":
@@ -48,66 +79,85 @@ def build_redis(url: str, *, timeout_s: float = 2.0, max_connections: int = 64) 
     return client
 
 
+class _RedisClaim:
+    def __init__(self, cache: "RedisCache", keys: list[str]) -> None:
+        self.note: GeneratedNote | None = None
+        self.locked = False
+        self.token = uuid.uuid4().hex
+        self.keys = keys  # note, lock
+        self._cache = cache
+
+    async def fill(self, note: GeneratedNote, ttl_s: int) -> None:
+        await self._cache._fill(self, note, ttl_s)
+
+
 class RedisCache:
     """``DraftCache`` on Redis: notes under ``{prefix}note:{key}``, locks under ``lock:``."""
 
     def __init__(
         self, client: "Redis", *, prefix: str = "relnotes:", lock_expiry_s: float = 120.0
     ) -> None:
-        self._client = client
         self._prefix = prefix
-        self._lock_expiry_s = lock_expiry_s
+        self._client = client
+        self._expiry_ms = max(1, round(lock_expiry_s * 1000))
+        self._claim_script = PipelinedScript(client, _CLAIM)
+        self._fill_script = PipelinedScript(client, _FILL)
+        self._release_script = PipelinedScript(client, _RELEASE)
 
-    async def ping(self) -> None:
-        """Raise if Redis does not answer (liveness probe); the only call that raises."""
-        await self._client.ping()
+    def claim(
+        self, key: str, timeout_s: float, *, lookup: bool = True
+    ) -> AbstractAsyncContextManager[Claim]:
+        return self._claim(key, timeout_s, lookup)
 
-    async def get(self, key: str) -> GeneratedNote | None:
+    @asynccontextmanager
+    async def _claim(self, key: str, timeout_s: float, lookup: bool) -> AsyncIterator[Claim]:
+        claim = _RedisClaim(self, [f"{self._prefix}note:{key}", f"{self._prefix}lock:{key}"])
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
         try:
-            raw = await self._client.get(f"{self._prefix}note:{key}")
+            while claim.note is None and not claim.locked:
+                args = ("1" if lookup else "0", claim.token, self._expiry_ms)
+                found = await self._claim_script(claim.keys, args)
+                if found[0] == 1:
+                    claim.note = _parse(found[1])
+                    lookup = claim.note is not None  # an unreadable note is a miss: lock next
+                elif found[0] == 2:
+                    claim.locked = True
+                elif loop.time() >= deadline:
+                    break  # not coalesced: the caller drafts without the lock
+                else:
+                    await asyncio.sleep(_POLL_S)
         except _FAILURES as error:
-            log.warning("redis get failed; treating as a miss", extra={"error": str(error)})
-            return None
-        if raw is None:
-            return None
+            log.warning("redis claim failed; generating uncoalesced", extra={"error": str(error)})
         try:
-            return GeneratedNote.model_validate_json(raw)
-        except ValidationError as error:
-            log.warning("cached note is invalid; ignoring it", extra={"error": str(error)})
-            return None
+            yield claim
+        finally:
+            if claim.locked:
+                await self._release(claim)
 
-    async def put(self, key: str, note: GeneratedNote, ttl_s: int) -> None:
+    async def _fill(self, claim: _RedisClaim, note: GeneratedNote, ttl_s: int) -> None:
+        """Cache ``note`` for ``claim``'s key; release its lock in the same round trip."""
         payload = note.model_dump_json(by_alias=True)
         try:
-            await self._client.set(f"{self._prefix}note:{key}", payload, ex=ttl_s)
+            if claim.locked:
+                await self._fill_script(claim.keys, (payload, ttl_s, claim.token))
+                claim.locked = False
+            else:
+                await self._client.set(claim.keys[0], payload, ex=ttl_s)
         except _FAILURES as error:
             log.warning("redis put failed; note not cached", extra={"error": str(error)})
 
-    def lock(self, key: str, timeout_s: float) -> AbstractAsyncContextManager[bool]:
-        return self._held(key, timeout_s)
-
-    @asynccontextmanager
-    async def _held(self, key: str, timeout_s: float) -> AsyncIterator[bool]:
-        lock = self._client.lock(
-            f"{self._prefix}lock:{key}",
-            timeout=self._lock_expiry_s,
-            sleep=0.05,
-            blocking_timeout=timeout_s,
-        )
+    async def _release(self, claim: _RedisClaim) -> None:
         try:
-            acquired = bool(await lock.acquire())
+            await self._release_script(claim.keys[1:], (claim.token,))
         except _FAILURES as error:
-            log.warning("redis lock failed; generating uncoalesced", extra={"error": str(error)})
-            acquired = False
-        if not acquired:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            try:
-                await lock.release()
-            except (LockError, *_FAILURES) as error:
-                # Expired (the holder outlived lock_expiry_s) or Redis went away: either way
-                # the key is free again, so there is nothing left to undo.
-                log.warning("redis lock release failed", extra={"error": str(error)})
+            # Redis went away: the lock expires by itself, so there is nothing left to undo.
+            log.warning("redis lock release failed", extra={"error": str(error)})
+
+
+def _parse(raw: bytes | str) -> GeneratedNote | None:
+    try:
+        return GeneratedNote.model_validate_json(raw)
+    except ValidationError as error:
+        log.warning("cached note is invalid; ignoring it", extra={"error": str(error)})
+        return None

@@ -1,0 +1,110 @@
+"""The Redis draft cache against a real Redis: claims coalesce, locks are released and expire,
+and a holder never releases a lock that is no longer its own."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+from tests.notes import sample_note
+
+from relnotes.storage.redis_cache import RedisCache, build_redis
+
+
+@pytest.fixture
+async def client(redis_url: str) -> AsyncIterator[Redis]:
+    redis = build_redis(redis_url)
+    yield redis
+    await redis.aclose()
+
+
+async def test_a_waiter_finds_the_holders_note_without_taking_the_lock(client: Redis) -> None:
+    holder, waiter = RedisCache(client), RedisCache(client)  # two replicas, one Redis
+    note = sample_note()
+    async with holder.claim("k", timeout_s=5) as claim:
+        assert claim.locked
+        assert claim.note is None
+        waiting = asyncio.create_task(_claimed(waiter, "k"))
+        await asyncio.sleep(0.2)
+        assert not waiting.done(), "the waiter must wait while the holder drafts"
+        await claim.fill(note, ttl_s=60)
+    found, locked = await asyncio.wait_for(waiting, 2)
+    assert found == note
+    assert not locked
+    assert await client.exists("relnotes:lock:k") == 0
+
+
+async def test_an_unfilled_claim_releases_the_lock_for_the_next_caller(client: Redis) -> None:
+    cache = RedisCache(client)
+
+    async def failing_draft() -> None:
+        async with cache.claim("k", timeout_s=5) as claim:
+            assert claim.locked
+            raise RuntimeError("the model call failed")
+
+    with pytest.raises(RuntimeError):
+        await failing_draft()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    found, locked = await _claimed(cache, "k")
+    assert locked
+    assert found is None
+    assert loop.time() - started < 0.5
+
+
+async def test_a_waiter_gives_up_after_its_timeout(client: Redis) -> None:
+    cache = RedisCache(client)
+    async with cache.claim("k", timeout_s=5) as claim:
+        assert claim.locked
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        found, locked = await _claimed(cache, "k", timeout_s=0.3)
+        assert found is None
+        assert not locked
+        assert 0.3 <= loop.time() - started < 1.0
+
+
+async def test_without_lookup_a_cached_note_is_drafted_again(client: Redis) -> None:
+    cache = RedisCache(client)
+    async with cache.claim("k", timeout_s=5) as claim:
+        await claim.fill(sample_note(), ttl_s=60)
+    found, locked = await _claimed(cache, "k", lookup=False)
+    assert found is None
+    assert locked
+    assert await client.ttl("relnotes:note:k") > 0
+
+
+async def test_an_unreadable_note_is_a_miss_that_takes_the_lock(client: Redis) -> None:
+    await client.set("relnotes:note:k", b"{not a note")
+    cache = RedisCache(client)
+    async with cache.claim("k", timeout_s=5) as claim:
+        assert claim.note is None
+        assert claim.locked
+        await claim.fill(sample_note(), ttl_s=60)
+    found, _ = await _claimed(cache, "k")
+    assert found == sample_note()
+
+
+async def test_an_expired_holder_neither_releases_nor_takes_over_anothers_lock(
+    client: Redis,
+) -> None:
+    cache = RedisCache(client, lock_expiry_s=0.2)
+    async with cache.claim("k", timeout_s=5) as late:
+        assert late.locked
+        await asyncio.sleep(0.3)  # the lock expired while "late" drafted
+        async with RedisCache(client).claim("k", timeout_s=5, lookup=False) as current:
+            assert current.locked
+            await late.fill(sample_note(), ttl_s=60)  # caches the note, keeps current's lock
+            assert await client.exists("relnotes:lock:k") == 1
+        assert await client.exists("relnotes:lock:k") == 0
+    found, _ = await _claimed(cache, "k")
+    assert found == sample_note()
+
+
+async def _claimed(
+    cache: RedisCache, key: str, *, timeout_s: float = 5.0, lookup: bool = True
+) -> tuple[object, bool]:
+    async with cache.claim(key, timeout_s, lookup=lookup) as claim:
+        return claim.note, claim.locked
