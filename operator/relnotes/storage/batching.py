@@ -14,6 +14,7 @@ the batch and everything queued behind it fail at once, as separate writes would
 """
 
 import asyncio
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, LiteralString, TypeVar
 
@@ -32,7 +33,7 @@ ResultT = TypeVar("ResultT")
 Params = Mapping[str, Any]
 
 
-class Batcher(Generic[ItemT, ResultT]):
+class Batcher(ABC, Generic[ItemT, ResultT]):
     """One sender task per batcher; subclasses say how a batch is sent (``_send_batch``)."""
 
     def __init__(self, *, name: str, max_batch: int) -> None:
@@ -49,9 +50,9 @@ class Batcher(Generic[ItemT, ResultT]):
             self._sender = asyncio.create_task(self._send(), name=f"relnotes-{self._name}")
         return await future
 
+    @abstractmethod
     async def _send_batch(self, items: list[ItemT]) -> Sequence[ResultT | Exception]:
         """Each item's result or error, in order; raise when the whole batch failed."""
-        raise NotImplementedError
 
     def _fails_queued(self, error: Exception) -> bool:
         """Whether a batch's failure means what is queued behind it would fail the same."""
