@@ -11,8 +11,9 @@ from __future__ import annotations
 import shutil
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,10 @@ from servers import PostgresServer, RedisServer, find_pg_bin
 from tests.tools import missing_tool
 
 from relnotes.controller.handlers import build_registry
+from relnotes.storage.batching import Batcher
+from relnotes.storage.database import build_pool
+from relnotes.storage.migrations import apply_migrations
+from relnotes.storage.note_store import NoteStore
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -146,3 +151,32 @@ async def operator(
     monkeypatch.setenv("RELNOTES_REDIS_URL", redis_url)
     async with running_operator(build_registry()):
         yield cluster
+
+
+@pytest.fixture
+async def store(database: str) -> AsyncIterator[NoteStore]:
+    await apply_migrations(database)
+    pool = build_pool(database)
+    await pool.open(wait=True, timeout=10)
+    try:
+        yield NoteStore(pool)
+    finally:
+        await pool.close()
+
+
+@pytest.fixture
+def spy_batches(monkeypatch: pytest.MonkeyPatch) -> Callable[[type[Batcher[Any, Any]]], list[int]]:
+    """Spy on a ``Batcher`` class: the size of every batch it sends, in order."""
+
+    def spy_on(kind: type[Batcher[Any, Any]]) -> list[int]:
+        sizes: list[int] = []
+        original = kind._send_batch
+
+        async def spy(self: Batcher[Any, Any], batch: list[Any]) -> Sequence[Any]:
+            sizes.append(len(batch))
+            return await original(self, batch)
+
+        monkeypatch.setattr(kind, "_send_batch", spy)
+        return sizes
+
+    return spy_on

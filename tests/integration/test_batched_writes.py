@@ -4,7 +4,7 @@ fails alone, a caller that gives up does not stop the others, and every row is w
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -12,36 +12,15 @@ import pytest
 from relnotes.models.errors import StoreUnavailable
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.storage.batching import BatchedWriter
-from relnotes.storage.database import build_pool
-from relnotes.storage.migrations import apply_migrations
 from relnotes.storage.note_store import NoteRef, NoteStore
 
 SPEC = ReleaseNoteSpec.model_validate({"changeSummary": "Rotate the KMS key of the docs bucket"})
 
 
 @pytest.fixture
-async def store(database: str) -> AsyncIterator[NoteStore]:
-    await apply_migrations(database)
-    pool = build_pool(database)
-    await pool.open(wait=True, timeout=10)
-    try:
-        yield NoteStore(pool)
-    finally:
-        await pool.close()
-
-
-@pytest.fixture
-def batch_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def batch_sizes(spy_batches: Callable[[type[Any]], list[int]]) -> list[int]:
     """The size of every batch the writers send, in order."""
-    sizes: list[int] = []
-    original = BatchedWriter._send_batch
-
-    async def spy(self: BatchedWriter, batch: list[Any]) -> Sequence[Any]:
-        sizes.append(len(batch))
-        return await original(self, batch)
-
-    monkeypatch.setattr(BatchedWriter, "_send_batch", spy)
-    return sizes
+    return spy_batches(BatchedWriter)
 
 
 async def test_concurrent_upserts_are_batched_and_all_written(

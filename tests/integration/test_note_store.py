@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -16,20 +15,8 @@ from tests.notes import sample_note
 from relnotes.cli import migrate_cmd
 from relnotes.config import Settings
 from relnotes.models.spec import ReleaseNoteSpec
-from relnotes.storage.database import build_pool
 from relnotes.storage.migrations import apply_migrations, available_migrations
 from relnotes.storage.note_store import NoteRef, NoteStore
-
-
-@pytest.fixture
-async def store(database: str) -> AsyncIterator[NoteStore]:
-    await apply_migrations(database)
-    pool = build_pool(database)
-    await pool.open(wait=True, timeout=10)
-    try:
-        yield NoteStore(pool)
-    finally:
-        await pool.close()
 
 
 async def test_concurrent_migrations_apply_each_file_once(database: str) -> None:

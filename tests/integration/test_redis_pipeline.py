@@ -4,7 +4,7 @@ only its call, a Redis that lost its scripts is answered, a caller that gives up
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -26,17 +26,9 @@ async def client(redis_url: str) -> AsyncIterator[Redis]:
 
 
 @pytest.fixture
-def batch_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def batch_sizes(spy_batches: Callable[[type[Any]], list[int]]) -> list[int]:
     """The size of every batch the scripts send, in order."""
-    sizes: list[int] = []
-    original = PipelinedScript._send_batch
-
-    async def spy(self: PipelinedScript, batch: list[Any]) -> Sequence[Any]:
-        sizes.append(len(batch))
-        return await original(self, batch)
-
-    monkeypatch.setattr(PipelinedScript, "_send_batch", spy)
-    return sizes
+    return spy_batches(PipelinedScript)
 
 
 async def test_concurrent_calls_share_pipelines_and_get_their_own_replies(

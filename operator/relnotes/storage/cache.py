@@ -86,13 +86,10 @@ class MemoryCache:
             del self._entries[oldest]
         self._entries[key] = (time.monotonic() + ttl_s, note)
 
-    def claim(
-        self, key: str, timeout_s: float, *, lookup: bool = True
-    ) -> AbstractAsyncContextManager[Claim]:
-        return self._claim(key, timeout_s, lookup)
-
     @asynccontextmanager
-    async def _claim(self, key: str, timeout_s: float, lookup: bool) -> AsyncIterator[Claim]:
+    async def claim(
+        self, key: str, timeout_s: float, *, lookup: bool = True
+    ) -> AsyncIterator[Claim]:
         if lookup and (note := self._lookup(key)) is not None:
             yield _MemoryClaim(self, key, note, locked=False)
             return

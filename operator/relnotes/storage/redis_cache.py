@@ -15,7 +15,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 
 from pydantic import ValidationError
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -104,13 +104,10 @@ class RedisCache:
         self._fill_script = PipelinedScript(client, _FILL)
         self._release_script = PipelinedScript(client, _RELEASE)
 
-    def claim(
-        self, key: str, timeout_s: float, *, lookup: bool = True
-    ) -> AbstractAsyncContextManager[Claim]:
-        return self._claim(key, timeout_s, lookup)
-
     @asynccontextmanager
-    async def _claim(self, key: str, timeout_s: float, lookup: bool) -> AsyncIterator[Claim]:
+    async def claim(
+        self, key: str, timeout_s: float, *, lookup: bool = True
+    ) -> AsyncIterator[Claim]:
         claim = _RedisClaim(self, [f"{self._prefix}note:{key}", f"{self._prefix}lock:{key}"])
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
