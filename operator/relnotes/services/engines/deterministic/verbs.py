@@ -99,14 +99,18 @@ def _forms() -> dict[str, str]:
     return forms
 
 
+def _joined(forms: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """Two-word forms ("clean up", "right-size") by their first word: (separator + rest, past)."""
+    joined: dict[str, list[tuple[str, str]]] = {}
+    for form, past in forms.items():
+        cut = next((i for i, char in enumerate(form) if char in " -"), None)
+        if cut is not None:
+            joined.setdefault(form[:cut], []).append((form[cut:], past))
+    return joined
+
+
 _FORMS = _forms()
-#: Two-word forms ("clean up", "right-size") by their first word: (separator + rest, past).
-_JOINED: dict[str, list[tuple[str, str]]] = {}
-for _form, _past in _FORMS.items():
-    for _separator in (" ", "-"):
-        _first, found, _rest = _form.partition(_separator)
-        if found:
-            _JOINED.setdefault(_first, []).append((_separator + _rest, _past))
+_JOINED = _joined(_FORMS)
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
