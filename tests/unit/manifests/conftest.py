@@ -6,6 +6,7 @@ render costs about a second. A tool that is missing skips its tests locally, wit
 but fails them under CI (``tests.tools.in_ci``): a green CI must mean the checks ran.
 """
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,13 @@ KUSTOMIZATIONS = {
     "kind": MANIFESTS / "overlays" / "kind",
     "aws": MANIFESTS / "overlays" / "aws",
 }
+# Opt-in kustomize Components, rendered on top of an overlay as a user would include them.
+COMPOSITIONS = {
+    "aws+monitoring": ("aws", ["monitoring"]),
+    "aws+internet-facing-cognito": ("aws", ["internet-facing-cognito", "waf"]),
+    "aws+internet-facing-cidrs": ("aws", ["internet-facing-cidrs"]),
+}
+COMPONENTS = MANIFESTS / "components"
 
 Manifest = dict[str, Any]
 
@@ -66,10 +74,24 @@ def _render(kubectl: Path, directory: Path) -> str:
     return result.stdout
 
 
+def _compose(root: Path, overlay: str, components: list[str]) -> Path:
+    """A kustomization in ``root`` that is ``overlay`` plus ``components`` (relative paths:
+    kustomize refuses absolute ones)."""
+    root.mkdir(parents=True)
+    lines = ["resources:", f"  - {os.path.relpath(KUSTOMIZATIONS[overlay], root)}"]
+    lines += ["components:", *(f"  - {os.path.relpath(COMPONENTS / c, root)}" for c in components)]
+    (root / "kustomization.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
 @pytest.fixture(scope="session")
-def rendered_text(kubectl: Path) -> dict[str, str]:
-    """The YAML stream of every kustomization, keyed by base / kind / aws."""
-    return {name: _render(kubectl, path) for name, path in KUSTOMIZATIONS.items()}
+def rendered_text(kubectl: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The YAML stream of every kustomization (base / kind / aws) and composition."""
+    texts = {name: _render(kubectl, path) for name, path in KUSTOMIZATIONS.items()}
+    compositions = tmp_path_factory.mktemp("compositions")
+    for name, (overlay, components) in COMPOSITIONS.items():
+        texts[name] = _render(kubectl, _compose(compositions / name, overlay, components))
+    return texts
 
 
 @pytest.fixture(scope="session")
