@@ -49,6 +49,14 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = None
     database_url: SecretStr | None = None
+    database_password_file: Path | None = Field(
+        default=None,
+        description="Postgres password file (a mounted Secret), re-read at every new connection.",
+    )
+    database_role_passwords_dir: Path | None = Field(
+        default=None,
+        description="migrate only: files named after relnotes' roles, holding their passwords.",
+    )
     cache_ttl_seconds: int = Field(default=86_400, ge=1, le=30 * 86_400)
     view_base_url: str | None = None
     host: str = "127.0.0.1"

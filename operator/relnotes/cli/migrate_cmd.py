@@ -1,5 +1,8 @@
 """``relnotes migrate``: apply the packaged SQL migrations to RELNOTES_DATABASE_URL.
 
+Run with the master credentials: migration 0003 creates the per-use roles, and with
+RELNOTES_DATABASE_ROLE_PASSWORDS_DIR it also sets their passwords (see storage/roles.py).
+
 Safe to run from several places at once (an init container per replica, a CI job): migrations
 serialise on a Postgres advisory lock and each applies at most once.
 """
@@ -9,7 +12,7 @@ import asyncio
 import logging
 
 from relnotes.config import Settings
-from relnotes.models.errors import StoreUnavailable
+from relnotes.models.errors import InvalidRequest, StoreUnavailable
 from relnotes.storage.migrations import apply_migrations
 
 __all__ = ["add_parser"]
@@ -23,7 +26,17 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     conninfo = settings.database_url.get_secret_value()
     try:
-        applied = asyncio.run(apply_migrations(conninfo, connect_timeout_s=args.timeout))
+        applied = asyncio.run(
+            apply_migrations(
+                conninfo,
+                password_file=settings.database_password_file,
+                role_passwords_dir=settings.database_role_passwords_dir,
+                connect_timeout_s=args.timeout,
+            )
+        )
+    except InvalidRequest as error:
+        log.error("migration refused", extra={"error": error.message})
+        return 2
     except StoreUnavailable as error:
         log.error("migration failed", extra={"error": error.message})
         return 1

@@ -55,13 +55,16 @@ class OperatorContext:
             raise ValueError("RELNOTES_DATABASE_URL is required: notes are recorded in Postgres")
         conninfo = settings.database_url.get_secret_value()
         if config.migrate_on_start:
-            applied = await apply_migrations(conninfo)
+            applied = await apply_migrations(
+                conninfo, password_file=settings.database_password_file
+            )
             log.info("migrations checked at start", extra={"applied": applied})
         # A fixed-size pool, filled in the background from the start: a burst of resources
         # right after start-up (a rollout, an ArgoCD sync) finds its connections open instead
         # of queueing while the pool grows one connection at a time.
         pool = build_pool(
             conninfo,
+            password_file=settings.database_password_file,
             min_size=config.db_pool_max_size,
             max_size=config.db_pool_max_size,
             acquire_timeout_s=config.db_timeout_seconds,

@@ -3,11 +3,17 @@
 The pool is built closed and opened by the process that owns it (kopf's startup handler, the
 ``migrate`` command), never at import. Every wait is bounded: a pool that cannot hand out a
 connection within ``acquire_timeout_s`` raises ``StoreUnavailable`` instead of stalling a handler.
+
+The password can come from a file (``RELNOTES_DATABASE_PASSWORD_FILE``: a mounted Secret) read
+again for every new connection, so a rotated password is used from the next reconnect on,
+without a restart: Kubernetes swaps a mounted Secret's file in place when the Secret changes.
 """
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import AsyncConnection
@@ -16,7 +22,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from relnotes.models.errors import StoreUnavailable
 
-__all__ = ["build_pool", "connection", "store_errors"]
+__all__ = ["build_pool", "connection", "read_password", "store_errors"]
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +32,37 @@ log = logging.getLogger(__name__)
 _UNAVAILABLE = (psycopg.Error, PoolTimeout, TimeoutError)
 
 
+def read_password(path: Path) -> str:
+    """The password in ``path`` (a mounted Secret), without a trailing newline.
+
+    A missing or unreadable file is a failed connection attempt (``OperationalError``), which
+    the pool retries and ``store_errors`` reports, as it would a refused password.
+    """
+    try:
+        return path.read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as error:
+        raise psycopg.OperationalError(
+            f"RELNOTES_DATABASE_PASSWORD_FILE {path}: {error.strerror}"
+        ) from error
+
+
+def connect_kwargs(
+    static: dict[str, Any], password_file: Path | None
+) -> dict[str, Any] | Callable[[], dict[str, Any]]:
+    """``static``, or a function adding the file's current password at every connection."""
+    if password_file is None:
+        return static
+
+    def with_password() -> dict[str, Any]:
+        return {**static, "password": read_password(password_file)}
+
+    return with_password
+
+
 def build_pool(
     conninfo: str,
     *,
+    password_file: Path | None = None,
     min_size: int = 1,
     max_size: int = 8,
     acquire_timeout_s: float = 3.0,
@@ -49,6 +83,7 @@ def build_pool(
     its query instead: a retryable ``StoreUnavailable``, and the pool discards the connection,
     so a retry gets a live one. TCP keepalives and ``tcp_user_timeout`` bound how long a query
     can wait on a peer that vanished without closing the connection (an RDS failover).
+    ``password_file`` overrides any password in ``conninfo``, read at each new connection.
     """
     return AsyncConnectionPool(
         conninfo,
@@ -58,16 +93,19 @@ def build_pool(
         open=False,
         name="relnotes",
         reconnect_timeout=reconnect_timeout_s,
-        kwargs={
-            "autocommit": True,
-            "connect_timeout": connect_timeout_s,
-            "keepalives": 1,
-            "keepalives_idle": 30,
-            "keepalives_interval": 5,
-            "keepalives_count": 3,
-            "tcp_user_timeout": 15_000,
-            "options": f"-c statement_timeout={statement_timeout_ms}",
-        },
+        kwargs=connect_kwargs(
+            {
+                "autocommit": True,
+                "connect_timeout": connect_timeout_s,
+                "keepalives": 1,
+                "keepalives_idle": 30,
+                "keepalives_interval": 5,
+                "keepalives_count": 3,
+                "tcp_user_timeout": 15_000,
+                "options": f"-c statement_timeout={statement_timeout_ms}",
+            },
+            password_file,
+        ),
     )
 
 

@@ -10,12 +10,15 @@ import logging
 import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import psycopg
 from psycopg import AsyncConnection
+from psycopg.conninfo import make_conninfo
 from psycopg.rows import TupleRow
 
-from relnotes.storage.database import store_errors
+from relnotes.storage.database import read_password, store_errors
+from relnotes.storage.roles import set_role_passwords
 
 __all__ = ["Migration", "apply_migrations", "available_migrations", "migrate"]
 
@@ -76,11 +79,23 @@ async def migrate(conn: AsyncConnection[TupleRow]) -> list[str]:
     return applied_now
 
 
-async def apply_migrations(conninfo: str, *, connect_timeout_s: int = 10) -> list[str]:
-    """Connect, migrate, disconnect: what ``relnotes migrate`` and a migrating start run."""
+async def apply_migrations(
+    conninfo: str,
+    *,
+    password_file: Path | None = None,
+    role_passwords_dir: Path | None = None,
+    connect_timeout_s: int = 10,
+) -> list[str]:
+    """Connect, migrate, set the roles' passwords (when given), disconnect: what
+    ``relnotes migrate`` and a migrating start run. Returns the versions applied now."""
     async with store_errors("connect"):
+        if password_file is not None:
+            conninfo = make_conninfo(conninfo, password=read_password(password_file))
         conn = await psycopg.AsyncConnection.connect(
             conninfo, autocommit=True, connect_timeout=connect_timeout_s
         )
     async with conn:
-        return await migrate(conn)
+        applied = await migrate(conn)
+        if role_passwords_dir is not None:
+            await set_role_passwords(conn, role_passwords_dir)
+        return applied

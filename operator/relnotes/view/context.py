@@ -32,7 +32,9 @@ def view_context(settings: Settings) -> Callable[[web.Application], AsyncIterato
     conninfo = settings.database_url.get_secret_value()
 
     async def context(app: web.Application) -> AsyncIterator[None]:
-        pool = build_pool(conninfo, min_size=1, max_size=4)
+        pool = build_pool(
+            conninfo, password_file=settings.database_password_file, min_size=1, max_size=4
+        )
         await pool.open(wait=False)
         store = NoteStore(pool)
         app[VIEW] = ViewContext(NoteCatalog(store), store)
