@@ -78,7 +78,8 @@ def _compose(root: Path, overlay: str, components: list[str]) -> Path:
     """A kustomization in ``root`` that is ``overlay`` plus ``components`` (relative paths:
     kustomize refuses absolute ones)."""
     root.mkdir(parents=True)
-    lines = ["resources:", f"  - {os.path.relpath(KUSTOMIZATIONS[overlay], root)}"]
+    lines = ["namespace: relnotes", "resources:"]
+    lines.append(f"  - {os.path.relpath(KUSTOMIZATIONS[overlay], root)}")
     lines += ["components:", *(f"  - {os.path.relpath(COMPONENTS / c, root)}" for c in components)]
     (root / "kustomization.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
