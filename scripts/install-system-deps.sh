@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the server binaries the integration tests start (redis-server, PostgreSQL) when they
-# are missing. On Debian/Ubuntu as root it uses apt; elsewhere it says what to install and leaves
+# Installs the server binaries the integration tests start (redis-server, PostgreSQL) and
+# promtool (Debian's prometheus package: the alert rules' checks and unit tests) when missing. On Debian/Ubuntu as root it uses apt; elsewhere it says what to install and leaves
 # the tests to skip with a reason (in CI, where CI=true, a missing server fails the tests).
 set -euo pipefail
 
@@ -9,6 +9,7 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && ! command -v pg_ctl >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v kubectl >/dev/null 2>&1 || echo "note: kubectl not found; manifest rendering tests will skip" >&2
 command -v terraform >/dev/null 2>&1 || echo "note: terraform not found; terraform tests will skip" >&2
 
@@ -22,6 +23,7 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   # The Debian package starts services we do not use; tests run their own throwaway servers.
   (service redis-server stop || true) >/dev/null 2>&1
   (service postgresql stop || true) >/dev/null 2>&1
+  (service prometheus stop || true) >/dev/null 2>&1
 else
   echo "note: install ${missing[*]} to run the integration tests (they skip without them)" >&2
 fi

@@ -544,8 +544,8 @@ def test_view_is_internal_unless_a_guarded_option_says_otherwise(rendered: Rende
     assert set(idp) == {"userPoolARN", "userPoolClientID", "userPoolDomain"}
     assert idp["userPoolARN"].startswith("arn:aws:cognito-idp:")
     assert annotations[prefix + "wafv2-acl-arn"].startswith("arn:aws:wafv2:")
-    cidrs = find(rendered["aws+internet-facing-cidrs"], "Ingress", "relnotes-view")
-    assert cidrs["metadata"]["annotations"][prefix + "scheme"] == "internet-facing"
+    guarded = find(rendered["aws+internet-facing-cidrs"], "Ingress", "relnotes-view")
+    assert guarded["metadata"]["annotations"][prefix + "scheme"] == "internet-facing"
 
 
 def test_aws_service_accounts_have_irsa_roles(rendered: Rendered) -> None:

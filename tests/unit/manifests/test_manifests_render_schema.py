@@ -173,7 +173,7 @@ def test_argocd_objects_validate_against_their_crds(file: str) -> None:
 
 def test_crd_validation_rejects_what_the_crd_does_not_declare() -> None:
     """Guard the guard: the v1beta1-era SecretStore shape, misplaced auth, a wrong type."""
-    store = {
+    store: dict[str, Any] = {
         "apiVersion": "external-secrets.io/v1",
         "kind": "SecretStore",
         "metadata": {"name": "x"},
