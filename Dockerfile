@@ -1,12 +1,16 @@
 # syntax=docker/dockerfile:1
 #
 # relnotes: one image for every process (operator, model-service, view, migrate).
-# Build:  docker build -t relnotes:0.1.0 .
+# Build:  docker build -t relnotes:0.1.0 \
+#           --build-arg REVISION="$(git rev-parse HEAD)" \
+#           --build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" .
 # Run:    docker run --rm relnotes:0.1.0 model-service --host 0.0.0.0 --port 8000
 #
-# The builder stage turns pyproject.toml + operator/ into wheels (the project's and all of its
-# dependencies'); the final stage installs only those wheels, offline, into a venv through a
-# BuildKit bind mount, so no wheel, pip cache or build tool ends up in a layer of the final image.
+# The builder stage fetches exactly the dependencies pinned in requirements.lock (`make lock`),
+# refusing any archive whose hash is not in it, and builds the project's own wheel; the final
+# stage installs only those wheels, offline, into a venv through a BuildKit bind mount, so no
+# wheel, pip cache or build tool ends up in a layer of the final image, and two builds of one
+# commit install the same files.
 
 FROM python:3.11.14-slim-bookworm AS builder
 
@@ -15,16 +19,25 @@ ENV PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1
 
 WORKDIR /src
+COPY requirements.lock ./
+RUN python -m pip wheel --wheel-dir /wheels --require-hashes --no-deps -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY operator/ operator/
-RUN python -m pip wheel --wheel-dir /wheels .
+RUN python -m pip wheel --wheel-dir /wheels --no-deps .
 
 FROM python:3.11.14-slim-bookworm
 
 ARG VERSION=0.1.0
+# Where and from what the image was built (set by CI: see "Build" above).
+ARG SOURCE=https://github.com/example-org/relnotes
+ARG REVISION=unknown
+ARG CREATED=unknown
 LABEL org.opencontainers.image.title="relnotes" \
       org.opencontainers.image.description="Kubernetes operator that turns ReleaseNote resources into LLM-drafted release notes" \
       org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.base.name="docker.io/library/python:3.11.14-slim-bookworm"
 
@@ -40,11 +53,13 @@ RUN groupadd --system --gid 10001 relnotes \
        --home-dir /nonexistent --shell /usr/sbin/nologin relnotes
 
 # The venv has no pip of its own (--without-pip): the base image's pip installs into it
-# (--python), offline (--no-index), from the builder's wheels, which are never copied.
+# (--python), offline (--no-index), the builder's wheels and nothing else (--no-deps: the
+# locked set, hash-checked when fetched, is complete), then checks they are consistent.
 RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
     /usr/local/bin/python -m venv --without-pip /opt/relnotes \
     && /usr/local/bin/python -m pip --python /opt/relnotes/bin/python install --no-index \
-       --find-links=/wheels /wheels/relnotes-*.whl \
+       --no-deps /wheels/*.whl \
+    && /usr/local/bin/python -m pip --python /opt/relnotes/bin/python check \
     && relnotes --help > /dev/null
 
 USER 10001:10001

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CHECKOV_VENV := .tools/checkov
 SAMPLE ?= samples/rds-instance-class.yaml
 
-.PHONY: demo test lint typecheck unit integration terraform-test system-deps bench clean
+.PHONY: demo test lint typecheck unit integration terraform-test system-deps bench clean lock
 
 $(BIN)/relnotes: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,14 @@ $(CHECKOV_VENV)/bin/checkov:
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
 	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov>=3.2,<4'
+
+## lock: pin the image's dependencies, with hashes, in requirements.lock (the Dockerfile installs
+## exactly those, --require-hashes). pip-compile resolves through pip's own configuration (its
+## index, find-links and mirrors), so it needs no access to PyPI itself; existing pins are kept
+## unless pyproject.toml needs others (add --upgrade by hand to move everything forward).
+lock: $(BIN)/relnotes
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --output-file=requirements.lock pyproject.toml
 
 ## demo: draft a release note for a sample manifest, offline, on embedded defaults.
 demo: $(BIN)/relnotes
