@@ -105,13 +105,16 @@ def rendered(rendered_text: dict[str, str]) -> dict[str, list[Manifest]]:
 
 
 @pytest.fixture(scope="session")
-def aws_render_file(
+def render_files(
     rendered_text: dict[str, str], tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """The aws overlay's output in a file, for scanners that read files (checkov)."""
-    path = tmp_path_factory.mktemp("aws-render") / "aws.yaml"
-    path.write_text(rendered_text["aws"], encoding="utf-8")
-    return path
+) -> dict[str, Path]:
+    """Each render in a file, for scanners that read files (checkov), keyed like rendered."""
+    directory = tmp_path_factory.mktemp("renders")
+    paths = {}
+    for name, text in rendered_text.items():
+        paths[name] = directory / f"{name}.yaml"
+        paths[name].write_text(text, encoding="utf-8")
+    return paths
 
 
 def pod_spec(obj: Manifest) -> Manifest | None:

@@ -3,7 +3,8 @@
 Zero failures are allowed. A finding that does not apply is suppressed where it occurs, with
 its reason (``checkov.io/skipN`` annotations on the object, hadolint/checkov inline comments in
 the Dockerfile), so the suppression is reviewed with the code it excuses. checkov's Kubernetes
-scan reads the rendered aws overlay, which is what reaches production. checkov runs with
+scan reads the rendered aws overlay (alone and with its opt-in components), which is what
+reaches production. checkov runs with
 --skip-download and BC_SKIP_MAPPING so that it never tries the network.
 """
 
@@ -55,11 +56,16 @@ def _failures(report: dict[str, Any]) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("name", ["aws", "aws+monitoring", "aws+internet-facing-cognito"])
 def test_checkov_kubernetes_aws_overlay(
-    checkov: Path, aws_render_file: Path, rendered: dict[str, list[dict[str, Any]]]
+    name: str,
+    checkov: Path,
+    render_files: dict[str, Path],
+    rendered: dict[str, list[dict[str, Any]]],
 ) -> None:
-    """No checkov failure on the production render, and no stale or unexplained skip."""
-    report = _checkov(checkov, aws_render_file, "kubernetes")
+    """No checkov failure on the production renders (with the opt-in components), and no
+    stale or unexplained skip."""
+    report = _checkov(checkov, render_files[name], "kubernetes")
     assert not _failures(report), "\n".join(_failures(report))
     assert report["summary"]["passed"] > 100, "checkov scanned suspiciously little"
     skipped = {
@@ -67,7 +73,7 @@ def test_checkov_kubernetes_aws_overlay(
         for c in report["results"]["skipped_checks"]
     }
     declared = set()
-    for obj in rendered["aws"]:
+    for obj in rendered[name]:
         for key, value in obj["metadata"].get("annotations", {}).items():
             if key.startswith("checkov.io/skip"):
                 check_id, sep, reason = value.partition("=")
