@@ -226,3 +226,38 @@ def test_a_rotated_password_is_used_on_reconnect_without_a_restart(
     finally:
         view.terminate()
         view.wait(timeout=15)
+
+
+def test_a_missing_password_file_is_a_clear_store_failure(
+    scram_postgres: PostgresServer, tmp_path: Path
+) -> None:
+    """migrate exits 1 (retry may help: the Secret may not be mounted yet), naming the file."""
+    missing = tmp_path / "absent" / "password"
+    env = {
+        **os.environ,
+        "RELNOTES_DATABASE_URL": role_url(scram_postgres, "relnotes_view", "postgres"),
+        "RELNOTES_DATABASE_PASSWORD_FILE": str(missing),
+        "RELNOTES_LOG_FORMAT": "json",
+    }
+    result = subprocess.run(
+        [*RELNOTES, "migrate"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1
+    assert f"RELNOTES_DATABASE_PASSWORD_FILE {missing}" in result.stderr
+
+
+def test_an_empty_role_password_is_refused(
+    scram_postgres: PostgresServer, migrated: tuple[str, Path]
+) -> None:
+    """An empty file (a Secret created without its value) never becomes an empty password, and
+    no other role's password changes either."""
+    database, roles = migrated
+    operator_password = _password(roles, "relnotes_operator")
+    write_secret(roles / "relnotes_operator", "operator-not-applied")
+    write_secret(roles / "relnotes_view", "")
+    result = migrate(scram_postgres.dsn(database), roles)
+    assert result.returncode == 2
+    assert "RELNOTES_DATABASE_ROLE_PASSWORDS_DIR" in result.stderr
+    assert "relnotes_view is empty" in result.stderr
+    url = role_url(scram_postgres, "relnotes_operator", database)
+    psycopg.connect(url, password=operator_password).close()

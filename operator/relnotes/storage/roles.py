@@ -43,20 +43,24 @@ def scram_verifier(password: str, *, salt: bytes | None = None) -> str:
 
 
 async def set_role_passwords(conn: AsyncConnection[TupleRow], directory: Path) -> list[str]:
-    """LOGIN and the password of every role with a non-empty file in ``directory``; the roles."""
-    done: list[str] = []
+    """LOGIN and the password of every role with a file in ``directory``; the roles set.
+
+    Every file is read and checked before any role changes, so an empty one (a Secret created
+    without its value) changes nothing rather than half the roles.
+    """
     async with store_errors("set role passwords"):
-        for role in ROLES:
-            path = directory / role
-            if not path.is_file():
-                continue
-            password = read_password(path)
-            if not password:
-                raise InvalidRequest(f"RELNOTES_DATABASE_ROLE_PASSWORDS_DIR: {path} is empty")
+        passwords = {
+            role: read_password(directory / role) for role in ROLES if (directory / role).is_file()
+        }
+        empty = [role for role, password in passwords.items() if not password]
+        if empty:
+            raise InvalidRequest(
+                f"RELNOTES_DATABASE_ROLE_PASSWORDS_DIR: {directory / empty[0]} is empty"
+            )
+        for role, password in passwords.items():
             statement = sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(
                 sql.Identifier(role), sql.Literal(scram_verifier(password))
             )
             await conn.execute(statement)
             log.info("role password set", extra={"role": role})
-            done.append(role)
-    return done
+    return list(passwords)
