@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
 
 from servers import PostgresServer, RedisServer, find_pg_bin
-from tests.acceptance.system import OVERLAY, System
+from tests.acceptance.system import System
 from tests.tools import missing_tool
 
 LOG_TAIL = 6000  # characters of each process's log in a failure report
@@ -77,6 +77,6 @@ def cluster(
 @pytest.fixture(scope="module")
 def system(cluster: System) -> System:
     """The kind overlay applied with kubectl, and its workloads running."""
-    cluster.kubectl.run("apply", "-k", str(OVERLAY))
+    cluster.install()
     cluster.start()
     return cluster

@@ -41,6 +41,7 @@ class Container:
     ports: dict[str, int]  # name (or number as text) -> containerPort
     readiness: tuple[str, str] | None  # (path, port name or number)
     files: dict[str, bytes] = field(default_factory=dict)  # mounted path -> content
+    missing: list[str] = field(default_factory=list)  # Secrets/ConfigMaps it waits for
 
     @property
     def relnotes(self) -> bool:
@@ -120,20 +121,25 @@ def _files(
     pod: Mapping[str, Any],
     spec: Mapping[str, Any],
     sources: Mapping[tuple[str, str], dict[str, bytes]],
+    missing: list[str],
 ) -> dict[str, bytes]:
-    """Every file the container's Secret / ConfigMap volume mounts show it."""
+    """Every file the container's Secret / ConfigMap volume mounts show it; a source that does
+    not exist (and is not optional) goes to ``missing``, as a kubelet would wait for it."""
     volumes = {v["name"]: v for v in pod.get("volumes", [])}
     files: dict[str, bytes] = {}
     for mount in spec.get("volumeMounts", []):
         volume = volumes[mount["name"]]
         if "secret" in volume:
-            data = sources.get(("Secret", volume["secret"]["secretName"]), {})
-            items = volume["secret"].get("items")
+            source = ("Secret", volume["secret"]["secretName"])
+            items, optional = volume["secret"].get("items"), volume["secret"].get("optional")
         elif "configMap" in volume:
-            data = sources.get(("ConfigMap", volume["configMap"]["name"]), {})
-            items = volume["configMap"].get("items")
+            source = ("ConfigMap", volume["configMap"]["name"])
+            items, optional = volume["configMap"].get("items"), volume["configMap"].get("optional")
         else:
             continue  # emptyDir and the like: nothing to show
+        if source not in sources and not optional:
+            missing.append(f"{source[0]} {source[1]}")
+        data = sources.get(source, {})
         paths = {i["key"]: i["path"] for i in items} if items else {k: k for k in data}
         for key, path in paths.items():
             if key in data:
@@ -149,6 +155,7 @@ def _container(
 ) -> Container:
     command = spec.get("command") or ["relnotes"]  # the image's ENTRYPOINT
     probe = (spec.get("readinessProbe") or {}).get("httpGet")
+    missing: list[str] = []
     ports = {
         str(p.get("name") or p["containerPort"]): p["containerPort"] for p in spec.get("ports", [])
     }
@@ -160,7 +167,8 @@ def _container(
         env=_env(spec, sources),
         ports=ports,
         readiness=(probe["path"], str(probe["port"])) if probe else None,
-        files=_files(pod, spec, sources),
+        files=_files(pod, spec, sources, missing),
+        missing=missing,
     )
 
 

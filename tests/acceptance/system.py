@@ -10,6 +10,8 @@ Deployments, each waited on through its own readiness probe. Every process logs 
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -32,6 +34,7 @@ NAMESPACE = "relnotes"
 OVERLAY = REPO / "manifests" / "overlays" / "kind"
 CONSOLE_SCRIPT = str(Path(sys.executable).parent / "relnotes")
 START_TIMEOUT_S = 60.0
+LOG_TAIL = 3000  # characters of a log quoted in an assertion
 
 
 class Kubectl:
@@ -52,6 +55,20 @@ class Kubectl:
         )
         if check and result.returncode != 0:
             raise AssertionError(f"kubectl {' '.join(args)}: {result.stderr.strip()}")
+        return result.stdout
+
+    def shell(self, line: str) -> str:
+        """One README line as a shell runs it (pipes, ``$(...)``), kubectl on this cluster."""
+        result = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", line],
+            env={**os.environ, "KUBECONFIG": str(self.config)},
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert result.returncode == 0, f"{line}: {result.stderr.strip()}"
         return result.stdout
 
     def json(self, *args: str) -> Any:
@@ -87,10 +104,30 @@ class System:
         assert url.startswith("http://127.0.0.1:"), f"API server did not start: {url!r}"
         kubeconfig(self.kubectl.config, url)
 
+    def install(self) -> None:
+        """What ``make deploy`` does on kind, less loading the image: apply the kind overlay and
+        make the model-service's bearer key."""
+        self.kubectl.run("apply", "-k", str(OVERLAY))
+        key = self.kubectl.run(
+            *("-n", NAMESPACE, "create", "secret", "generic", "relnotes-model-service-key"),
+            f"--from-literal=api-key={secrets.token_hex(32)}",
+            *("--dry-run=client", "-o", "json"),
+        )
+        self.kubectl.run("apply", "-f", "-", stdin=key)
+
     # -- the kubelet --------------------------------------------------------------------------
+    def can_start(self) -> bool:
+        """The overlay is applied and no pod would wait for a Secret or ConfigMap."""
+        if not self.kubectl.run("get", "namespace", NAMESPACE, "--ignore-not-found"):
+            return False
+        workloads = read_workloads(self.kubectl.json, NAMESPACE)
+        return bool(workloads) and not any(c.missing for w in workloads for c in w.containers)
+
     def start(self) -> None:
         """Run what the API holds in the relnotes namespace, in dependency order."""
         workloads = read_workloads(self.kubectl.json, NAMESPACE)
+        waiting = [f"{c.workload}: {m}" for w in workloads for c in w.containers for m in c.missing]
+        assert not waiting, f"pods would wait for {waiting}"
         relnotes = [w for w in workloads if any(c.relnotes for c in w.containers)]
         for workload in relnotes:
             self.ports[workload.name] = {
@@ -134,14 +171,16 @@ class System:
         return self.ports[workload.name][container.port(target)]
 
     def _stand_in(self, workload: Workload) -> None:
-        """The test's Postgres takes the role, password and database the manifests give."""
+        """The test's Postgres takes the role, password and database the manifests give the
+        postgres image, which makes POSTGRES_USER a superuser (as RDS's master user may create
+        roles, which ``relnotes migrate`` does)."""
         env = workload.containers[0].env
         if not workload.containers[0].image.startswith("postgres"):
             return
         user, password = env["POSTGRES_USER"], env["POSTGRES_PASSWORD"]
         with psycopg.connect(self.postgres.dsn(), autocommit=True) as conn:
             conn.execute(
-                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                sql.SQL("CREATE ROLE {} SUPERUSER LOGIN PASSWORD {}").format(
                     sql.Identifier(user), sql.Literal(password)
                 )
             )
@@ -181,7 +220,7 @@ class System:
         self.launch(workload)
         if wait:
             code = self.processes[workload].wait(timeout=START_TIMEOUT_S)
-            assert code == 0, f"{workload} exited {code}:\n{self.log(workload)}"
+            assert code == 0, f"{workload} exited {code}:\n{self.log(workload)[-LOG_TAIL:]}"
 
     def launch(self, workload: str) -> None:
         """(Re)start a workload's process with the argv and environment it was first given."""
@@ -198,7 +237,7 @@ class System:
         while time.monotonic() < deadline:
             process = self.processes[workload]
             assert process.poll() is None, (
-                f"{workload} exited {process.returncode}:\n{self.log(workload)}"
+                f"{workload} exited {process.returncode}:\n{self.log(workload)[-LOG_TAIL:]}"
             )
             try:
                 with urllib.request.urlopen(url, timeout=2) as answer:
@@ -207,7 +246,7 @@ class System:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.2)
-        raise AssertionError(f"{workload} not ready at {url}:\n{self.log(workload)}")
+        raise AssertionError(f"{workload} not ready at {url}:\n{self.log(workload)[-LOG_TAIL:]}")
 
     def url(self, workload: str, container_port: int) -> str:
         return f"http://127.0.0.1:{self.ports[workload][container_port]}"
