@@ -68,7 +68,10 @@ def _toml(text: str) -> str:
 def main(mirrors: Path) -> None:
     out = ["# Real change lines for the deterministic writer; see tests/corpus/collect.py.", ""]
     out += [f'rule = """\n{RULE}"""', ""]
-    for repos, limit, kind in ((TEAM_REPOS, PER_TEAM_REPO, "team"), (PROJECTS, PER_PROJECT, "project")):
+    for repos, limit, kind in (
+        (TEAM_REPOS, PER_TEAM_REPO, "team"),
+        (PROJECTS, PER_PROJECT, "project"),
+    ):
         for repo in repos:
             for subject, source in collect(mirrors, repo, limit):
                 out += ["[[line]]", f"text = {_toml(subject)}", f'source = "{source}"']

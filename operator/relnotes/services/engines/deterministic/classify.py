@@ -1,8 +1,20 @@
-"""Category and risk: where a change lives and how hard to test it.
+"""Category and risk, from evidence in the summary and nothing else.
 
-Risk starts from what the change can break (a major engine upgrade, a rule open to the internet,
-a protection switched off) and rises one step in production, except for changes that cannot
-disturb traffic (tags, monitoring) and for unrecognised changes, which stay at a cautious medium.
+Category: a recognised kind with a fixed area (network rule, DNS, TLS, IAM, cost, storage,
+monitoring) decides; a version names its engine's area; a toggled feature its topic's; then the
+named AWS service; then the earliest area word in the summary ("dashboard", "security group",
+"chart", "zfs"); "other" only when nothing fits.
+
+Risk is the highest of these, then one step higher in production (except for tags and
+monitoring, which cannot disturb traffic):
+- high: a breaking marker (``!:``, "BREAKING", a warning emoji); a major version jump; a rule
+  open to the internet; protection, encryption or backups switched off; a removal, deletion or
+  retirement that names a data store (database, bucket, volume, cache, table);
+- medium: any removal, deletion, drop, retirement, revocation or rollback; a security-sensitive
+  object (IAM, policy, role, permission, access, secret, key, WAF, firewall, certificate,
+  token); a version change whose major cannot be read; shrinking capacity or storage; a region
+  move; a Spot move; a TLS policy change;
+- low: everything else, including a summary with no evidence at all.
 """
 
 import re
@@ -58,9 +70,47 @@ _FIXED: dict[ChangeKind, Category] = {
     ChangeKind.COST: Category.COST,
     ChangeKind.STORAGE: Category.STORAGE,
     ChangeKind.OBSERVABILITY: Category.OBSERVABILITY,
-    ChangeKind.TAGS: Category.OTHER,
-    ChangeKind.UNKNOWN: Category.OTHER,
 }
+#: Area words, each with its category; the earliest in the summary decides.
+_AREAS = {
+    Category.NETWORK: r"security groups?|vpc|subnets?|cidr|nat|ingress|egress|load balancers?"
+    r"|alb|nlb|elb|vpn|network(?:ing)?|ips?|cloudfront|cdn|fastly|proxy|firewall rules?"
+    r"|outbound|inbound|peering|transit gateway",
+    Category.SECURITY: r"iam|polic(?:y|ies)|roles?|permissions?|access|secrets?|kms|waf|ngwaf"
+    r"|tls|ssl|certificates?|certs?|ssh|mfa|credentials?|tokens?|passwords?|security|cve"
+    r"|vulnerabilit(?:y|ies)|oidc|sso|ldap|keycloak|auth\w*",
+    Category.OBSERVABILITY: r"alerts?|alarms?|metrics?|dashboards?|graphs?|logs?|logging"
+    r"|monitor\w*|datadog|prometheus|grafana|loki|tempo|slos?|anomal\w*|tracing|traces"
+    r"|cloudwatch|observability|sentry|pagerduty",
+    Category.DATABASE: r"rds|postgres\w*|mysql|mariadb|aurora|databases?|db|dynamodb|mongo\w*",
+    Category.CACHE: r"redis|elasticache|memcached|valkey|cache",
+    Category.DNS: r"dns|route ?53|cname|domains?|hosted zones?|external-dns|records?",
+    Category.KUBERNETES: r"k8s|kubernetes|eks|gke|aks|helm|charts?|pods?|deployments?"
+    r"|namespaces?|kustomiz\w*|argo ?cd|flux|helmrelease|kubeconfig|clusters?|crds?"
+    r"|operators?|statefulsets?|daemonsets?|kubectl",
+    Category.STORAGE: r"s3|buckets?|ebs|volumes?|disks?|efs|zfs|backups?|snapshots?|storage"
+    r"|retention|quota|tmpfs",
+    Category.COMPUTE: r"ec2|instances?|amis?|vms?|nodes?|lambda|asg|autoscaling|runners?"
+    r"|builders?|memory|cpus?|workers?|hosts?|machines?|servers?|packer|docker images?",
+    Category.COST: r"costs?|savings|spot|budgets?|billing|reserved instances?",
+}
+_AREA = re.compile(
+    "|".join(rf"(?P<{c.value}>(?<![\w.-])(?:{words})(?![\w-]))" for c, words in _AREAS.items()),
+    _I,
+)
+_DESTRUCTIVE = re.compile(
+    r"\b(?:remov\w*|delet\w*|drop\w*|destroy\w*|retir\w*|purg\w*|decommission\w*"
+    r"|truncat\w*|terminat\w*|revok\w*|disabl\w*|roll(?:ed|s|ing)? ?back|revert\w*|unban\w*)",
+    _I,
+)
+_DATA = re.compile(
+    r"\b(?:databases?|db|rds|postgres\w*|mysql|aurora|dynamodb|tables?|buckets?|s3|volumes?"
+    r"|ebs|efs|backups?|snapshots?|redis|elasticache|caches?|data ?sets?|datasets?)\b",
+    _I,
+)
+_SENSITIVE = re.compile(
+    rf"(?<![\w.-])(?:{_AREAS[Category.SECURITY]}|security groups?)(?![\w-])", _I
+)
 _ENGINES: tuple[tuple[re.Pattern[str], Category], ...] = (
     (
         re.compile(r"postgres|mysql|mariadb|aurora|mongo|documentdb|opensearch|elastic", _I),
@@ -74,7 +124,7 @@ _ENGINES: tuple[tuple[re.Pattern[str], Category], ...] = (
 )
 _POD_UNITS = re.compile(r"pods?|replicas?|node\s?group|deployment|statefulset|hpa", _I)
 _SUPPORTING = (Category.SECURITY, Category.OBSERVABILITY)
-_STEADY = frozenset({ChangeKind.TAGS, ChangeKind.OBSERVABILITY, ChangeKind.UNKNOWN})
+_STEADY = frozenset({ChangeKind.TAGS, ChangeKind.OBSERVABILITY})
 _LEVELS = (Risk.LOW, Risk.MEDIUM, Risk.HIGH)
 
 
@@ -114,7 +164,10 @@ def category_of(facts: Facts) -> Category:
         return Category.KUBERNETES if _POD_UNITS.search(unit) else Category.COMPUTE
     if found.kind is ChangeKind.REGION:
         return Category.NETWORK
-    return Category.OTHER if found.kind is ChangeKind.TOGGLE else Category.COMPUTE
+    if found.kind is ChangeKind.INSTANCE_CLASS:
+        return Category.COMPUTE
+    area = _AREA.search(" ".join((*facts.cleaned.scopes, facts.cleaned.text)))
+    return Category(area.lastgroup) if area and area.lastgroup else Category.OTHER
 
 
 def _major(old: str | None, new: str | None) -> int | None:
@@ -164,12 +217,23 @@ def _base_risk(facts: Facts) -> Risk:
         )
     if kind is ChangeKind.COST:
         return Risk.MEDIUM if found.subject == "Spot capacity" else Risk.LOW
-    return Risk.MEDIUM if kind is ChangeKind.UNKNOWN else Risk.LOW
+    return Risk.LOW
+
+
+def _evidence_risk(facts: Facts) -> Risk:
+    """Risk from words any summary can carry: breaking markers, removals, data, secrets."""
+    text = facts.cleaned.text
+    if facts.cleaned.breaking:
+        return Risk.HIGH
+    destructive = _DESTRUCTIVE.search(text) is not None
+    if destructive and _DATA.search(text):
+        return Risk.HIGH
+    return Risk.MEDIUM if destructive or _SENSITIVE.search(text) else Risk.LOW
 
 
 def risk_of(facts: Facts) -> Risk:
-    """The change's risk: its base risk, one step higher in production where traffic is at stake."""
-    risk = _base_risk(facts)
+    """The change's risk: the highest evidence, one step higher in production."""
+    risk = max(_base_risk(facts), _evidence_risk(facts), key=_LEVELS.index)
     steady = facts.kind in _STEADY or (
         facts.kind is ChangeKind.COST
         and facts.found.subject in ("Savings Plans", "Reserved Instances")

@@ -14,6 +14,7 @@ from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.services.engines.deterministic import extract_access as access
 from relnotes.services.engines.deterministic import extract_resources as resources
 from relnotes.services.engines.deterministic import extract_settings as settings
+from relnotes.services.engines.deterministic.clean import Cleaned, clean
 from relnotes.services.engines.deterministic.kinds import ChangeKind, Found
 from relnotes.services.engines.deterministic.patterns import ENVIRONMENTS, INSTANCE_CLASS
 from relnotes.services.engines.deterministic.services import (
@@ -58,6 +59,7 @@ class Facts:
     component: str | None
     version: str | None
     summary: str
+    cleaned: Cleaned
 
     @property
     def kind(self) -> ChangeKind:
@@ -83,8 +85,9 @@ def _implied_service(text: str) -> Service | None:
 
 
 def extract_facts(spec: ReleaseNoteSpec) -> Facts:
-    """The facts of ``spec``: kind and values from its summary, context from its fields."""
-    text = spec.change_summary
+    """The facts of ``spec``: kind and values from its cleaned summary, context from its fields."""
+    cleaned = clean(spec.change_summary)
+    text = cleaned.text
     found = next(
         (result for extractor in EXTRACTORS if (result := extractor(text)) is not None),
         Found(ChangeKind.UNKNOWN),
@@ -96,4 +99,5 @@ def extract_facts(spec: ReleaseNoteSpec) -> Facts:
         component=spec.component,
         version=spec.version,
         summary=first_sentence(text),
+        cleaned=cleaned,
     )

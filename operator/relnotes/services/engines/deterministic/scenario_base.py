@@ -5,14 +5,29 @@ copied from a summary can be long, so every line passes through ``_line`` instea
 builders to count.
 """
 
-from relnotes.models.result import Scenario
-from relnotes.services.engines.deterministic.clause import join
-from relnotes.services.engines.deterministic.facts import Facts
+import re
 
-__all__ = ["connect_step", "describe", "generic", "rollback", "scenario", "target_name"]
+from relnotes.models.result import Scenario
+from relnotes.services.engines.deterministic.facts import Facts
+from relnotes.services.engines.deterministic.sentences import implied_verb, normalise, object_of
+
+__all__ = [
+    "connect_step",
+    "describe",
+    "generic",
+    "join",
+    "rollback",
+    "scenario",
+    "target_name",
+]
 
 _TITLE = 120
 _LINE = 300
+
+
+def join(*parts: str | None) -> str:
+    """Non-empty parts joined by single spaces."""
+    return " ".join(" ".join(part.split()) for part in parts if part and part.strip())
 
 
 def _line(text: str, limit: int) -> str:
@@ -78,33 +93,53 @@ def rollback(facts: Facts, old: str | None, new: str | None, what: str) -> Scena
     )
 
 
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def generic(facts: Facts) -> list[Scenario]:
-    """Honest checks for a change the writer could not parse: live, healthy, reversible."""
-    where = f" in {facts.environment}" if facts.environment else ""
-    return [
+    """Checks built from the object the summary names: it shows the change, what relies on it
+    still works (or nothing still uses what was removed), and the change can be undone."""
+    text = normalise(facts.cleaned, implied_verb(facts.found))[0]
+    thing = object_of(text) or "the changed configuration"
+    where = join(
+        f"in {facts.environment}" if facts.environment else None,
+        f"for {', '.join(facts.cleaned.scopes)}" if facts.cleaned.scopes else None,
+    )
+    removed = re.match(r"(?:removed|deleted|dropped|retired|decommissioned)\b", text, re.I)
+    shows = scenario(
+        f"{_upper(thing)} after the change",
+        [
+            join("Apply the change", where) + f": {text}",
+            f"Inspect {thing} and compare it with its state before the change",
+        ],
+        f"{_upper(thing)} reflects the change and nothing else differs",
+    )
+    users = (
         scenario(
-            f"The change is live{where}",
+            f"Nothing still relies on {thing}",
             [
-                f"Identify the resources touched by: {facts.summary}",
-                f"Confirm their deployed configuration{where} matches the intended change",
-                "Check the deployment or apply log finished without errors",
+                f"Search the configuration, code and dashboards for references to {thing}",
+                "Check logs after the change for errors that mention it",
             ],
-            "The deployed configuration matches the change description",
-        ),
-        scenario(
-            "Error rates and latency stay flat",
+            f"No remaining references to {thing} and no new errors",
+        )
+        if removed
+        else scenario(
+            f"What depends on {thing} keeps working",
             [
-                "Compare error rates and latency dashboards before and after the change",
-                "Search application and infrastructure logs for new warnings or errors",
+                f"List what uses {thing} (callers, jobs, dashboards or resources referencing it)",
+                join("Exercise them", where, "after the change and check their logs"),
             ],
-            "No new errors and no latency regression after the change",
-        ),
-        scenario(
-            "Rollback of the change",
-            [
-                "Revert the change in a non-production environment",
-                "Confirm the previous behaviour returns and the smoke tests pass",
-            ],
-            "The change can be reverted cleanly",
-        ),
-    ]
+            "Everything that depends on it works as before, with no new errors",
+        )
+    )
+    undo = scenario(
+        f"Reverting the change to {thing}",
+        [
+            "In a non-production environment, revert the commit or configuration change",
+            f"Confirm {thing} returns to its previous state and the checks above pass",
+        ],
+        f"{_upper(thing)} returns to its previous state without errors",
+    )
+    return [shows, users, undo]

@@ -1,127 +1,238 @@
-"""The release-note sentence: one clause, arranged for the tone, detailed for the audience.
+"""The release-note sentence: the whole summary, normalised, never a template that replaces it.
 
-Tone only moves words around and swaps the verb; audience decides which clause is used (the
-technical one, or the plain one for customers) and whether operators get a "watch" hint. The
-result is always one line, one sentence, at most ``MAX_NOTE`` characters.
+Every clause of the summary stays: its verbs are put in the past tense (only verbs the summary
+itself uses, so a rollback stays a rollback), its sentences become one, tool noise goes (see
+``clean``), "prod" is spelled "production", and what the spec adds beside the summary (the
+environment, the component or a commit scope, the release) is woven in once, only if the
+summary does not already say it. Tone moves words (formal: passive when the summary has one
+verb and an object; casual: "We ..."); customers get internal identifiers in plain words;
+operators get what to watch, by category.
 """
 
 import re
-from collections.abc import Callable
 
-from relnotes.models.result import MAX_NOTE
+from relnotes.models.result import MAX_NOTE, Category
 from relnotes.models.spec import Audience, Tone
-from relnotes.services.engines.deterministic import phrases_access as access
-from relnotes.services.engines.deterministic import phrases_resources as resources
-from relnotes.services.engines.deterministic.clause import Clause, join
-from relnotes.services.engines.deterministic.facts import Facts
-from relnotes.services.engines.deterministic.kinds import ChangeKind
-from relnotes.services.engines.deterministic.patterns import ARN, CIDR
+from relnotes.services.engines.deterministic.clean import Cleaned
+from relnotes.services.engines.deterministic.kinds import ChangeKind, Found
+from relnotes.services.engines.deterministic.patterns import (
+    ARN,
+    CIDR,
+    IAM_ACTION,
+    INSTANCE_CLASS,
+    SECURITY_GROUP,
+)
+from relnotes.services.engines.deterministic.verbs import PAST, find_verb, past_of_form
 
-__all__ = ["BUILDERS", "build_clause", "fit", "write_sentence"]
+__all__ = ["fit", "implied_verb", "normalise", "object_of", "size_rank", "write_sentence"]
 
-Builder = Callable[[Facts, bool], Clause]
-
-BUILDERS: dict[ChangeKind, Builder] = {
-    ChangeKind.INSTANCE_CLASS: resources.instance_class,
-    ChangeKind.VERSION: resources.version,
-    ChangeKind.TOGGLE: resources.toggle,
-    ChangeKind.SCALING: resources.scaling,
-    ChangeKind.REGION: resources.region,
-    ChangeKind.STORAGE: resources.storage,
-    ChangeKind.OBSERVABILITY: resources.observability,
-    ChangeKind.TAGS: resources.tags,
-    ChangeKind.NETWORK_RULE: access.network_rule,
-    ChangeKind.DNS: access.dns,
-    ChangeKind.TLS: access.tls,
-    ChangeKind.IAM: access.iam,
-    ChangeKind.COST: access.cost,
-}
+_I = re.IGNORECASE
+_JOINER = re.compile(r"(?:,|;|\s(?:and|&|\+|then|and then))\s+(?=\w)", _I)
+_PROD = re.compile(r"(?<![\w.@/-])prod(?![\w.@/-])", _I)
+_OBJECT_END = re.compile(
+    r"\s(?:from|to|on|in|for|at|with|by|into|across|via|so|because|after|before|as)\s"
+    r"|[,;]|:\s|\s\(",
+    _I,
+)
 _TRAILING = re.compile(
     r"[\s,;:(\-]+(?:and|or|with|from|to|on|in|for|the|a|an|of|by)?$", re.IGNORECASE
 )
+_CLASS_CHANGE = re.compile(
+    rf"\bfrom\s+({INSTANCE_CLASS.pattern})\s+(?:->|→|=>|to)\s+({INSTANCE_CLASS.pattern})", _I
+)
+_SIZES = {"nano": 0, "micro": 1, "small": 2, "medium": 3, "large": 4, "xlarge": 5, "metal": 99}
+_WATCH = {
+    Category.DATABASE: "connections, replication lag and query latency",
+    Category.CACHE: "hit rate, evictions and connection errors",
+    Category.KUBERNETES: "pod restarts, Pending pods and rollout status",
+    Category.NETWORK: "connection errors and rejected traffic",
+    Category.DNS: "resolution failures and NXDOMAIN answers",
+    Category.SECURITY: "access-denied errors and audit logs",
+    Category.STORAGE: "I/O latency and free space",
+    Category.OBSERVABILITY: "missing data points and alert noise",
+}
+_PAST_FORMS = frozenset(PAST.values())
+_IMPLIED = {ChangeKind.SCALING: "scaled", ChangeKind.INSTANCE_CLASS: "resized"}
 
 
-def _fallback(facts: Facts, plain: bool) -> Clause:
-    """An honest restatement of a summary the writer could not parse."""
-    summary = facts.summary
-    if plain:
-        summary = CIDR.sub("an internal network range", ARN.sub("an internal resource", summary))
-    where = f"in {facts.environment}" if facts.environment else ""
-    return Clause(
-        "applied",
-        "an infrastructure change",
-        f"{where}: {summary}" if where else f": {summary}",
-        "shipped",
-        watch="error rates and recent deploys",
-    )
+def size_rank(value: str) -> float | None:
+    """Order instance sizes ("t3.micro" < "m5.2xlarge"); ``None`` if unknown."""
+    size = value.rsplit(".", 1)[-1].lower()
+    multiple = re.fullmatch(r"(\d+)xlarge", size)
+    if multiple:
+        return 5 + int(multiple.group(1)) / 100 + 0.5
+    return float(_SIZES[size]) if size in _SIZES else None
 
 
-def build_clause(facts: Facts, audience: Audience) -> Clause:
-    """The clause for ``facts``, plain for customers."""
-    builder = BUILDERS.get(facts.kind, _fallback)
-    return builder(facts, audience is Audience.CUSTOMERS)
+def _shape(word: str) -> str:
+    """Which form a verb is in: "ing", "ed" (past), "s" (third person) or "base"."""
+    lowered = word.lower()
+    if lowered.endswith("ing"):
+        return "ing"
+    if lowered in _PAST_FORMS and PAST.get(lowered) == lowered and not lowered.endswith("t"):
+        return "ed"
+    if lowered.endswith("s") and not lowered.endswith("ss"):
+        return "s"
+    return "base"
 
 
-def _capitalise(text: str) -> str:
-    """Upper-case a leading ordinary word ("the" -> "The"), never an identifier ("eu-west-1")."""
-    head = text.split(" ", 1)[0]
+def _past_clauses(text: str) -> tuple[str, bool]:
+    """The text with its leading verb, and each joined clause's verb in the same form, in the past.
+
+    Returns whether a joined clause opens with a verb ("... and enabled Y"): such a sentence
+    has several actions and no single object. A joined word in another form than the leading
+    verb ("Add alerts, logs and metrics") is a noun and stays as written.
+    """
+    head = past_of_form(text)
+    if head is None:
+        return text, False
+    shape = _shape(text.split(None, 1)[0])
+    out, start, several = [head[0]], head[1], False
+    for joiner in _JOINER.finditer(text, head[1]):
+        verb = past_of_form(text, joiner.end())
+        if verb is None:
+            continue
+        several = True
+        if _shape(text[joiner.end() :].split(None, 1)[0]) == shape:
+            out += [text[start : joiner.end()], verb[0]]
+            start = verb[1]
+    out.append(text[start:])
+    return "".join(out), several
+
+
+def _capitalised(text: str) -> str:
+    """Upper-case a leading ordinary word ("upgraded" -> "Upgraded"), never an identifier."""
+    head = text.split(" ", 1)[0].replace("-", "")
     return text[:1].upper() + text[1:] if head.isalpha() and head.islower() else text
 
 
-def _plural(target: str) -> bool:
-    """Whether a "the ..." target's head noun is plural ("the staging instances")."""
-    if not target.startswith("the "):
-        return False
-    head = re.split(r" (?:on|for|in|to|from) ", target, maxsplit=1)[0].split()
-    last = head[-1] if head else ""
-    return (
-        last.isalpha()
-        and last.islower()
-        and last.endswith("s")
-        and not last.endswith(("ss", "us", "is"))
-    )
+def implied_verb(found: Found) -> str | None:
+    """The verb a verbless "redis 7.0 → 7.1" or "replicas 2→4" states with its two values."""
+    if not (found.old and found.new):
+        return None
+    if found.kind is ChangeKind.VERSION:
+        old, new = (tuple(int(n) for n in re.findall(r"\d+", v)) for v in (found.old, found.new))
+        return "upgraded" if new > old else "downgraded" if new < old else None
+    return _IMPLIED.get(found.kind)
 
 
-def _context(facts: Facts, tone: Tone) -> str:
-    """Component and release version, worded for the tone."""
-    component = facts.component
-    version = facts.version
-    if tone is Tone.FORMAL:
-        return join(
-            f"for the {component} component" if component else None,
-            f"as part of release {version}" if version else None,
+def normalise(cleaned: Cleaned, implied: str | None = None) -> tuple[str, bool, bool]:
+    """One past-tense line of the cleaned summary; whether it opens with a verb, and has several.
+
+    A summary with no verb at all takes ``implied`` (see ``implied_verb``) in front."""
+    sentences = [s.strip().rstrip(".!?;:,") for s in re.split(r"(?<=[.!?])\s+", cleaned.text)]
+    text = "; ".join(s for s in sentences if s)
+    text = _PROD.sub(lambda m: "Production" if m.group()[0].isupper() else "production", text)
+    text, several = _past_clauses(text)
+    leads = past_of_form(text) is not None
+    if leads and cleaned.scopes:
+        verb = past_of_form(text)
+        end = verb[1] if verb else 0
+        rest = text[end:].strip()
+        if not rest or re.match(
+            r"(?:to|from)\s", rest, _I
+        ):  # "flake.lock: Update", "[x] bump to 2"
+            text = " ".join(filter(None, (text[:end], cleaned.scopes[0], rest)))
+    if not leads and implied and find_verb(text) is None:
+        text = f"{implied} {text}"
+        leads = True
+    if not leads and cleaned.type in ("fix", "bugfix", "hotfix", "revert"):
+        text = f"{'reverted' if cleaned.type == 'revert' else 'fixed'} {text}"
+        leads = True
+    return _capitalised(text), leads, several
+
+
+def _plain(text: str) -> str:
+    """Internal identifiers in plain words, for customers."""
+
+    def resize(match: re.Match[str]) -> str:
+        old, new = size_rank(match.group(1)), size_rank(match.group(2))
+        if old is None or new is None or old == new:
+            return "to a different instance size"
+        return f"to a {'larger' if new > old else 'smaller'} instance size"
+
+    text = _CLASS_CHANGE.sub(resize, text)
+    text = INSTANCE_CLASS.sub("a new instance size", text)
+    text = ARN.sub("an internal resource", text)
+    text = CIDR.sub("an internal network range", text)
+    text = SECURITY_GROUP.sub("a security group", text)
+    return IAM_ACTION.sub("a permission", text)
+
+
+def _mentioned(value: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text, _I) is not None
+
+
+def _context(text: str, tone: Tone, where: tuple[str | None, ...], version: str | None) -> str:
+    """``where`` is (environment, *commit scopes, component), each added once if unsaid."""
+    environment, *scopes, component = where
+    parts = [text]
+    for place in dict.fromkeys(p for p in (environment, *scopes) if p):
+        if not _mentioned(place, text):
+            parts.append(f"in {place}")
+    if component and not _mentioned(component, text):
+        parts.append(
+            f"for the {component} component" if tone is Tone.FORMAL else f"for {component}"
         )
-    if tone is Tone.CASUAL:
-        return join(
-            f"for {component}" if component else None,
-            f"- shipping in {version}" if version else None,
+    if version:
+        parts.append(
+            {
+                Tone.FORMAL: f"as part of release {version}",
+                Tone.CASUAL: f"- shipping in {version}",
+            }.get(tone, f"in {version}")
         )
-    return join(f"for {component}" if component else None, f"in {version}" if version else None)
+    return " ".join(parts)
 
 
-def _arrange(clause: Clause, tone: Tone, context: str, watch: str | None) -> str:
-    """Put verb, target and rest in the tone's order, then the context and any watch hint."""
-    if tone is Tone.FORMAL:
-        plural = clause.plural or _plural(clause.target)
-        body = join(_capitalise(clause.target), "were" if plural else "was", clause.verb)
-    elif tone is Tone.CASUAL:
-        body = join("We", clause.casual or clause.verb, clause.target)
-    else:
-        body = join(clause.verb[:1].upper() + clause.verb[1:], clause.target)
-    if clause.rest.startswith(":"):
-        sentence = join(body, context) + clause.rest
-    else:
-        sentence = join(body, clause.rest, context)
-    if watch:
-        sentence += f" - keep an eye on {watch}" if tone is Tone.CASUAL else f"; watch {watch}"
-    return sentence
+def _split_object(text: str) -> tuple[str, str, str] | None:
+    """(verb, object, tail) of "Resized the X from A to B", or ``None`` without a short object."""
+    verb = past_of_form(text)
+    if verb is None:
+        return None
+    rest = text[verb[1] :].lstrip()
+    cut = _OBJECT_END.search(rest)
+    subject = (rest[: cut.start()] if cut else rest).strip()
+    if not subject or len(subject.split()) > 8:
+        return None
+    return verb[0], subject, rest[len(subject) :].lstrip() if cut else ""
+
+
+def object_of(text: str) -> str | None:
+    """What a normalised note acts on: its verb's object, or the whole of a verbless line."""
+    parts = _split_object(text)
+    if parts is not None:
+        return parts[1]
+    if past_of_form(text) is None and len(text.split()) <= 8:
+        return text[:1].lower() + text[1:] if text.split(" ", 1)[0].istitle() else text
+    return None
+
+
+def _formal(text: str) -> str | None:
+    """ "The X was resized from A to B" from "Resized the X from A to B", when that is safe."""
+    parts = _split_object(text)
+    if parts is None:
+        return None
+    verb, subject, tail = parts
+    words = [w for w in subject.split() if w.isalpha() and w.islower()]
+    last = words[-1] if words else ""
+    plural = " and " in subject or (last.endswith("s") and not last.endswith(("ss", "us", "is")))
+    return " ".join(filter(None, (_capitalised(subject), "were" if plural else "was", verb, tail)))
+
+
+def _voiced(text: str, tone: Tone, leads: bool, several: bool) -> str:
+    if tone is Tone.CASUAL and leads:
+        return (
+            "We " + text[:1].lower() + text[1:] if text.split(" ", 1)[0].istitle() else "We " + text
+        )
+    if tone is Tone.FORMAL and leads and not several:
+        return _formal(text) or text
+    return text
 
 
 def fit(sentence: str, limit: int = MAX_NOTE) -> str:
     """End ``sentence`` with one full stop, cut at a word boundary so it fits ``limit``.
 
-    A cut never leaves a dangling connector ("... from.") or an unclosed parenthesis, and the
-    sentence-ending marks inside it are left alone so it stays one sentence.
+    A cut never leaves a dangling connector ("... from.") or an unclosed parenthesis.
     """
     sentence = " ".join(sentence.split()).rstrip(" .;,:-")
     if len(sentence) + 1 > limit:
@@ -137,12 +248,26 @@ def fit(sentence: str, limit: int = MAX_NOTE) -> str:
     return sentence + "."
 
 
-def write_sentence(facts: Facts, tone: Tone, audience: Audience) -> str:
-    """The note: operators get a "watch" hint, dropped first if the sentence runs long."""
-    clause = build_clause(facts, audience)
-    context = _context(facts, tone)
-    watch = clause.watch if audience is Audience.OPERATORS else None
-    full = _arrange(clause, tone, context, watch)
-    if len(full) + 1 > MAX_NOTE and watch:
-        full = _arrange(clause, tone, context, None)
-    return fit(full)
+def write_sentence(
+    cleaned: Cleaned,
+    *,
+    implied: str | None,
+    tone: Tone,
+    audience: Audience,
+    where: tuple[str | None, ...],
+    version: str | None,
+    category: Category,
+) -> str:
+    """The note: the normalised summary in the tone, with context; operators get what to watch."""
+    text, leads, several = normalise(cleaned, implied)
+    if audience is Audience.CUSTOMERS:
+        text = _plain(text)
+    sentence = _context(_voiced(text, tone, leads, several), tone, where, version)
+    if audience is Audience.OPERATORS:
+        watch = _WATCH.get(category, "error rates and latency")
+        hinted = sentence + (
+            f" - keep an eye on {watch}" if tone is Tone.CASUAL else f"; watch {watch}"
+        )
+        if len(hinted) < MAX_NOTE:
+            return fit(hinted)
+    return fit(sentence)

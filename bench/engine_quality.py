@@ -1,0 +1,207 @@
+"""How truthfully the deterministic writer restates real change lines nobody here wrote.
+
+Runs the writer on every line of ``tests/corpus/change_lines.toml`` (engineers' audience,
+neutral tone, three scenarios) and reports, per case and in aggregate:
+
+- fact recall in the note alone: every fact-like token of the summary (versions, numbers, sizes,
+  CIDRs, identifiers with dots, slashes, underscores, digits or inner capitals, backticked
+  names, named services) must appear in the note;
+- clauses kept: each clause of the summary (split at commas, semicolons, "and", "&", "+") has at
+  least 80% of its content words in the note;
+- verb kept: when the summary opens with a known verb, the note holds that verb's past tense;
+- invented: fact-like tokens in the note or the scenarios that the spec does not contain;
+- leftover prefixes: commit types, ``[scope]``, PR numbers or emoji left in the note;
+- the share of category "other".
+
+Targets: recall >= 0.95, verb kept 100%, invented 0, leftover prefixes 0, "other" <= 25%.
+``tests/unit/services/engines/deterministic/test_engine_quality.py`` asserts them.
+
+    .venv/bin/python bench/engine_quality.py [--cases]
+"""
+
+import argparse
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from relnotes.models.result import Category
+from relnotes.models.spec import ReleaseNoteSpec
+from relnotes.services.engines.deterministic import write_draft
+from relnotes.services.engines.deterministic.clean import clean
+from relnotes.services.engines.deterministic.verbs import PAST, past_of_form
+
+__all__ = ["CORPUS", "Case", "Report", "evaluate", "fact_tokens", "load_corpus"]
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "change_lines.toml"
+TARGETS = {"recall": 0.95, "verb_kept": 1.0, "invented": 0, "leftover": 0, "other": 0.25}
+
+_SERVICES = (
+    r"AWS|RDS|EKS|S3|EC2|ALB|NLB|ELB|IAM|KMS|VPC|NAT|Route ?53|CloudFront|CloudWatch|CloudTrail"
+    r"|Lambda|ElastiCache|Aurora|Postgres(?:QL)?|MySQL|Redis|Kafka|Kubernetes|K8s|Helm|Terraform"
+    r"|Argo ?CD|Datadog|Grafana|Prometheus|Fastly|GitHub|ECR|SNS|SQS|DynamoDB|EBS|EFS|WAF|ACM"
+    r"|Secrets Manager|OpenSearch|Loki|Tempo|Jenkins|Docker|Azure|GCP|Packer|Nix(?:OS)?|Zulip"
+    r"|QuickSight|Keycloak|Homebrew|Concourse|Cost Explorer|Savings Plans?"
+)
+_FACT = re.compile(
+    rf"(?<![\w.-])(?i:{_SERVICES})(?![\w-])"
+    r"|\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}"
+    r"|`[^`]+`"
+    r"|(?<![\w-])[\w@~^><=-]*\d[\w.@/~^-]*[\w]"
+    r"|(?<![\w-])\d(?![\w-])"
+    r"|(?<![\w-])[A-Za-z][\w-]*(?:[./_][\w-]+)+"
+    r"|(?<![\w-])[a-z]+[A-Z]\w*",
+)
+_CASE_SENSITIVE_FACT = re.compile(r"[a-z]+[A-Z]\w*")
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "with",
+        "from",
+        "by",
+        "at",
+        "as",
+        "is",
+        "it",
+        "its",
+        "be",
+        "this",
+        "that",
+    ]
+)
+_LEFTOVER = re.compile(
+    r"^(?:feat|fix|chore|docs?|ci|build|refactor|perf|tests?|style|revert|deps)\b[(!:]"
+    r"|^\[[^\]]+\]|\(#\d+\)|(?<!\w)#\d+\b|^[\w.-]+:\s|[\u2600-\u27bf\U0001f300-\U0001faff]",
+    re.IGNORECASE,
+)
+_CLAUSES = re.compile(r"\s*(?:[,;]|\s(?:and|&|\+)\s)\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Case:
+    text: str
+    source: str
+    note: str
+    category: str
+    risk: str
+    recall: float
+    clauses: float
+    verb_kept: bool | None
+    invented: tuple[str, ...]
+    leftover: bool
+
+
+@dataclass(frozen=True)
+class Report:
+    cases: tuple[Case, ...]
+
+    def aggregate(self) -> dict[str, float]:
+        cases, verbs = self.cases, [c.verb_kept for c in self.cases if c.verb_kept is not None]
+        return {
+            "recall": sum(c.recall for c in cases) / len(cases),
+            "clauses": sum(c.clauses for c in cases) / len(cases),
+            "verb_kept": sum(verbs) / len(verbs) if verbs else 1.0,
+            "invented": sum(len(c.invented) for c in cases),
+            "leftover": sum(c.leftover for c in cases),
+            "other": sum(c.category == Category.OTHER for c in cases) / len(cases),
+        }
+
+
+def load_corpus(path: Path = CORPUS) -> list[dict[str, str]]:
+    """The corpus lines: ``text``, ``source``, ``kind``."""
+    lines: list[dict[str, str]] = tomllib.loads(path.read_text(encoding="utf-8"))["line"]
+    return lines
+
+
+def fact_tokens(text: str) -> list[str]:
+    """Fact-like tokens of ``text``, as written."""
+    return [
+        m.group().strip("`") if m.group().startswith("`") else m.group()
+        for m in _FACT.finditer(text)
+    ]
+
+
+def _contains(haystack: str, token: str) -> bool:
+    if _CASE_SENSITIVE_FACT.fullmatch(token):
+        return token in haystack
+    return token.lower() in haystack.lower()
+
+
+def _words(text: str) -> list[str]:
+    words = re.findall(r"[a-z0-9][\w.-]*", text.lower().replace("prod ", "production "))
+    return [PAST.get(w, w) for w in (w.rstrip(".-") for w in words) if w not in _STOP]
+
+
+def _clause_kept(clause: str, note: str) -> bool:
+    words, said = _words(clause), set(_words(note))
+    kept = sum(w in said for w in words)
+    return not words or kept / len(words) >= 0.8
+
+
+def score(text: str, source: str = "") -> Case:
+    """One corpus line through the writer, and its measurements."""
+    spec = ReleaseNoteSpec.model_validate({"changeSummary": text})
+    draft = write_draft(spec)
+    note = draft.release_note
+    cleaned = clean(text).text
+    facts = fact_tokens(cleaned)
+    recall = sum(_contains(note, f) for f in facts) / len(facts) if facts else 1.0
+    clauses = [c for c in _CLAUSES.split(cleaned) if c.strip()]
+    kept = sum(_clause_kept(c, note) for c in clauses) / len(clauses) if clauses else 1.0
+    verb = past_of_form(cleaned)
+    scenarios = " ".join(
+        f"{s.title} {' '.join(s.steps)} {s.expected}" for s in draft.test_scenarios
+    )
+    given = f"{text} production" if re.search(r"\bprod\b", text, re.IGNORECASE) else text
+    invented = tuple(
+        dict.fromkeys(t for t in fact_tokens(f"{note} {scenarios}") if not _contains(given, t))
+    )
+    return Case(
+        text=text,
+        source=source,
+        note=note,
+        category=draft.category.value,
+        risk=draft.risk.value,
+        recall=recall,
+        clauses=kept,
+        verb_kept=None if verb is None else verb[0].lower() in note.lower(),
+        invented=invented,
+        leftover=_LEFTOVER.search(note) is not None,
+    )
+
+
+def evaluate(path: Path = CORPUS) -> Report:
+    """Every corpus line scored."""
+    return Report(tuple(score(line["text"], line["source"]) for line in load_corpus(path)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--cases", action="store_true", help="print every case, not only misses")
+    args = parser.parse_args()
+    report = evaluate()
+    for case in report.cases:
+        miss = case.recall < 1 or case.clauses < 1 or case.verb_kept is False
+        if args.cases or miss or case.invented or case.leftover:
+            print(
+                f"{case.recall:.2f} {case.clauses:.2f} {case.verb_kept} {case.category:13}"
+                f" {case.risk:6} {case.text!r}\n    -> {case.note}"
+                + (f"\n    invented: {', '.join(case.invented)}" if case.invented else "")
+            )
+    totals = report.aggregate()
+    print(f"\n{len(report.cases)} cases")
+    for name, value in totals.items():
+        target = TARGETS.get(name)
+        print(f"  {name:10} {value:.3f}" + (f"  (target {target})" if target is not None else ""))
+
+
+if __name__ == "__main__":
+    main()
