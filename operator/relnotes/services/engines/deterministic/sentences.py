@@ -52,6 +52,7 @@ _WATCH = {
     Category.OBSERVABILITY: "missing data points and alert noise",
 }
 _PAST_FORMS = frozenset(PAST.values())
+_SHORTEST = 10  # NoteDraft's shortest release note
 _IMPLIED = {ChangeKind.SCALING: "scaled", ChangeKind.INSTANCE_CLASS: "resized"}
 
 
@@ -263,11 +264,11 @@ def write_sentence(
     if audience is Audience.CUSTOMERS:
         text = _plain(text)
     sentence = _context(_voiced(text, tone, leads, several), tone, where, version)
+    if len(fit(sentence)) < _SHORTEST:  # "Set cost." is shorter than a note may be
+        sentence = fit(sentence)[:-1] + " - no further detail given"
     if audience is Audience.OPERATORS:
         watch = _WATCH.get(category, "error rates and latency")
-        hinted = sentence + (
-            f" - keep an eye on {watch}" if tone is Tone.CASUAL else f"; watch {watch}"
-        )
-        if len(hinted) < MAX_NOTE:
-            return fit(hinted)
+        hint = f" - keep an eye on {watch}" if tone is Tone.CASUAL else f"; watch {watch}"
+        if len(sentence + hint) < MAX_NOTE:
+            return fit(sentence + hint)
     return fit(sentence)
