@@ -20,6 +20,7 @@ Targets: recall >= 0.95, verb kept 100%, invented 0, leftover prefixes 0, "other
 """
 
 import argparse
+import random
 import re
 import tomllib
 from dataclasses import dataclass
@@ -31,9 +32,19 @@ from relnotes.services.engines.deterministic import write_draft
 from relnotes.services.engines.deterministic.clean import clean
 from relnotes.services.engines.deterministic.verbs import PAST, past_of_form
 
-__all__ = ["CORPUS", "Case", "Report", "evaluate", "fact_tokens", "load_corpus"]
+__all__ = [
+    "CORPUS",
+    "Case",
+    "Report",
+    "evaluate",
+    "fact_tokens",
+    "graded_sample",
+    "load_corpus",
+    "load_grades",
+]
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "change_lines.toml"
+GRADE_SEED, GRADED = 11, 25
 TARGETS = {"recall": 0.95, "verb_kept": 1.0, "invented": 0, "leftover": 0, "other": 0.25}
 
 _SERVICES = (
@@ -119,6 +130,17 @@ def load_corpus(path: Path = CORPUS) -> list[dict[str, str]]:
     """The corpus lines: ``text``, ``source``, ``kind``."""
     lines: list[dict[str, str]] = tomllib.loads(path.read_text(encoding="utf-8"))["line"]
     return lines
+
+
+def load_grades(path: Path = CORPUS) -> list[dict[str, object]]:
+    """The hand grades: ``index``, ``grade`` (0-2) and ``reason`` for each sampled line."""
+    grades: list[dict[str, object]] = tomllib.loads(path.read_text(encoding="utf-8"))["grade"]
+    return grades
+
+
+def graded_sample(count: int) -> list[int]:
+    """Indexes of the corpus lines graded by hand: ``GRADED`` picked with ``GRADE_SEED``."""
+    return sorted(random.Random(GRADE_SEED).sample(range(count), GRADED))
 
 
 def fact_tokens(text: str) -> list[str]:

@@ -2,8 +2,9 @@
 
 Category: a recognised kind with a fixed area (network rule, DNS, TLS, IAM, cost, storage,
 monitoring) decides; a version names its engine's area; a toggled feature its topic's; then the
-named AWS service; then the earliest area word in the summary ("dashboard", "security group",
-"chart", "zfs"); "other" only when nothing fits.
+named AWS service; then a ``security:``, ``ci:`` or ``build:`` commit type; then the earliest
+area word in the summary, then in its commit scopes ("dashboard", "security group", "chart",
+"zfs", "pipeline"); "other" only when nothing fits.
 
 Risk is the highest of these, then one step higher in production (except for tags and
 monitoring, which cannot disturb traffic):
@@ -75,29 +76,34 @@ _FIXED: dict[ChangeKind, Category] = {
 _AREAS = {
     Category.NETWORK: r"security groups?|vpc|subnets?|cidr|nat|ingress|egress|load balancers?"
     r"|alb|nlb|elb|vpn|network(?:ing)?|ips?|cloudfront|cdn|fastly|proxy|firewall rules?"
-    r"|outbound|inbound|peering|transit gateway",
+    r"|outbound|inbound|peering|transit gateway|gateways?|vhosts?",
     Category.SECURITY: r"iam|polic(?:y|ies)|roles?|permissions?|access|secrets?|kms|waf|ngwaf"
     r"|tls|ssl|certificates?|certs?|ssh|mfa|credentials?|tokens?|passwords?|security|cve"
-    r"|vulnerabilit(?:y|ies)|oidc|sso|ldap|keycloak|auth\w*",
+    r"|vulnerabilit(?:y|ies)|oidc|sso|ldap|keycloak|auth\w*|accounts?|bans?|unban",
     Category.OBSERVABILITY: r"alerts?|alarms?|metrics?|dashboards?|graphs?|logs?|logging"
     r"|monitor\w*|datadog|prometheus|grafana|loki|tempo|slos?|anomal\w*|tracing|traces"
     r"|cloudwatch|observability|sentry|pagerduty",
-    Category.DATABASE: r"rds|postgres\w*|mysql|mariadb|aurora|databases?|db|dynamodb|mongo\w*",
+    Category.DATABASE: r"rdss?|postgres\w*|mysql|mariadb|aurora|databases?|db|dynamodb|mongo\w*",
     Category.CACHE: r"redis|elasticache|memcached|valkey|cache",
-    Category.DNS: r"dns|route ?53|cname|domains?|hosted zones?|external-dns|records?",
-    Category.KUBERNETES: r"k8s|kubernetes|eks|gke|aks|helm|charts?|pods?|deployments?"
+    Category.DNS: r"dns|route ?53|cname|domains?|hosted zones?|external-dns|records?|fqdns?",
+    Category.KUBERNETES: r"\w*k8s|kubernetes|eks|gke|aks|helm|charts?|pod\w*|deployments?"
     r"|namespaces?|kustomiz\w*|argo ?cd|flux|helmrelease|kubeconfig|clusters?|crds?"
-    r"|operators?|statefulsets?|daemonsets?|kubectl",
+    r"|operators?|statefulsets?|daemonsets?|kubectl|annotations?|labels?",
     Category.STORAGE: r"s3|buckets?|ebs|volumes?|disks?|efs|zfs|backups?|snapshots?|storage"
     r"|retention|quota|tmpfs",
-    Category.COMPUTE: r"ec2|instances?|amis?|vms?|nodes?|lambda|asg|autoscaling|runners?"
-    r"|builders?|memory|cpus?|workers?|hosts?|machines?|servers?|packer|docker images?",
+    Category.DELIVERY: r"ci|cd|pipelines?|workflows?|github actions?|runners?|builds?|builders?"
+    r"|agents?|packer\S*|terraform|terrafrom|providers?|modules?|dependabot|renovate|updatecli"
+    r"|releases?|changelogs?|flake\.lock|lock ?files?|dependenc(?:y|ies)|homebrew|formula"
+    r"|manifests?|artifacts?|registry|ecr|images?|maven|nixpkgs|channels?|tarballs?",
+    Category.COMPUTE: r"ec2|instances?|amis?|vms?|nodes?|lambda|asg|autoscaling"
+    r"|memory|cpus?|workers?|hosts?|machines?|servers?",
     Category.COST: r"costs?|savings|spot|budgets?|billing|reserved instances?",
 }
 _AREA = re.compile(
-    "|".join(rf"(?P<{c.value}>(?<![\w.-])(?:{words})(?![\w-]))" for c, words in _AREAS.items()),
+    "|".join(rf"(?P<{c.value}>(?<![\w.])(?:{words})(?!\w))" for c, words in _AREAS.items()),
     _I,
 )
+_TYPES = {"security": Category.SECURITY, "ci": Category.DELIVERY, "build": Category.DELIVERY}
 _DESTRUCTIVE = re.compile(
     r"\b(?:remov\w*|delet\w*|drop\w*|destroy\w*|retir\w*|purg\w*|decommission\w*"
     r"|truncat\w*|terminat\w*|revok\w*|disabl\w*|roll(?:ed|s|ing)? ?back|revert\w*|unban\w*)",
@@ -166,7 +172,9 @@ def category_of(facts: Facts) -> Category:
         return Category.NETWORK
     if found.kind is ChangeKind.INSTANCE_CLASS:
         return Category.COMPUTE
-    area = _AREA.search(" ".join((*facts.cleaned.scopes, facts.cleaned.text)))
+    if facts.cleaned.type in _TYPES:
+        return _TYPES[facts.cleaned.type]
+    area = _AREA.search(" ".join((facts.cleaned.text, *facts.cleaned.scopes)))
     return Category(area.lastgroup) if area and area.lastgroup else Category.OTHER
 
 

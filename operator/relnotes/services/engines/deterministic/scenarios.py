@@ -58,8 +58,12 @@ def _evidenced(facts: Facts) -> bool:
         return bool(found.name) or any(":" in value for value in found.values)
     if found.kind is ChangeKind.VERSION:
         return _PACKAGED.search(facts.cleaned.text) is None
-    if found.kind is ChangeKind.OBSERVABILITY:  # its checks use the AWS service it names
-        return "cloudwatch" in facts.cleaned.text.lower()
+    if found.kind is ChangeKind.OBSERVABILITY:  # its checks are CloudWatch alarms and log groups
+        subject = (found.subject or "").lower()
+        text = facts.cleaned.text.lower()
+        return ("cloudwatch" in text or "log group" in text) and (
+            "alarm" in subject or "retention" in subject
+        )
     return True
 
 

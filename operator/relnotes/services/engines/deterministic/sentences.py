@@ -50,6 +50,7 @@ _WATCH = {
     Category.SECURITY: "access-denied errors and audit logs",
     Category.STORAGE: "I/O latency and free space",
     Category.OBSERVABILITY: "missing data points and alert noise",
+    Category.DELIVERY: "pipeline runs and failed jobs",
 }
 _PAST_FORMS = frozenset(PAST.values())
 _SHORTEST = 10  # NoteDraft's shortest release note
