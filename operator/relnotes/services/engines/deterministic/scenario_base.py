@@ -9,7 +9,13 @@ import re
 
 from relnotes.models.result import Scenario
 from relnotes.services.engines.deterministic.facts import Facts
-from relnotes.services.engines.deterministic.sentences import implied_verb, normalise, object_of
+from relnotes.services.engines.deterministic.sentences import (
+    capitalised,
+    implied_verb,
+    is_plural,
+    normalise,
+    object_of,
+)
 
 __all__ = [
     "connect_step",
@@ -93,27 +99,25 @@ def rollback(facts: Facts, old: str | None, new: str | None, what: str) -> Scena
     )
 
 
-def _upper(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def generic(facts: Facts) -> list[Scenario]:
     """Checks built from the object the summary names: it shows the change, what relies on it
     still works (or nothing still uses what was removed), and the change can be undone."""
     text = normalise(facts.cleaned, implied_verb(facts.found))[0]
     thing = object_of(text) or "the changed configuration"
+    title, many = capitalised(thing), is_plural(thing)
+    reflect, returns = ("reflect", "return") if many else ("reflects", "returns")
     where = join(
         f"in {facts.environment}" if facts.environment else None,
         f"for {', '.join(facts.cleaned.scopes)}" if facts.cleaned.scopes else None,
     )
     removed = re.match(r"(?:removed|deleted|dropped|retired|decommissioned)\b", text, re.I)
     shows = scenario(
-        f"{_upper(thing)} after the change",
+        f"{title} after the change",
         [
             join("Apply the change", where) + f": {text}",
-            f"Inspect {thing} and compare it with its state before the change",
+            f"Inspect {thing} and compare with the state before the change",
         ],
-        f"{_upper(thing)} reflects the change and nothing else differs",
+        f"{title} {reflect} the change and nothing else differs",
     )
     users = (
         scenario(
@@ -138,8 +142,8 @@ def generic(facts: Facts) -> list[Scenario]:
         f"Reverting the change to {thing}",
         [
             "In a non-production environment, revert the commit or configuration change",
-            f"Confirm {thing} returns to its previous state and the checks above pass",
+            f"Confirm {thing} {returns} to the previous state and the checks above pass",
         ],
-        f"{_upper(thing)} returns to its previous state without errors",
+        f"{title} {returns} to the previous state without errors",
     )
     return [shows, users, undo]

@@ -24,7 +24,16 @@ from relnotes.services.engines.deterministic.patterns import (
 )
 from relnotes.services.engines.deterministic.verbs import PAST, find_verb, past_of_form
 
-__all__ = ["fit", "implied_verb", "normalise", "object_of", "size_rank", "write_sentence"]
+__all__ = [
+    "capitalised",
+    "fit",
+    "implied_verb",
+    "is_plural",
+    "normalise",
+    "object_of",
+    "size_rank",
+    "write_sentence",
+]
 
 _I = re.IGNORECASE
 _JOINER = re.compile(r"(?:,|;|\s(?:and|&|\+|then|and then))\s+(?=\w)", _I)
@@ -53,6 +62,8 @@ _WATCH = {
     Category.DELIVERY: "pipeline runs and failed jobs",
 }
 _PAST_FORMS = frozenset(PAST.values())
+_LEADING_JOIN = re.compile(r"\s*(?:,|and|&|\+)\s+", _I)
+_LEADING_PREPOSITION = re.compile(r"^(?:to|from|on|in|for|at|with|into)\s+", _I)
 _SHORTEST = 10  # NoteDraft's shortest release note
 _IMPLIED = {ChangeKind.SCALING: "scaled", ChangeKind.INSTANCE_CLASS: "resized"}
 
@@ -102,7 +113,7 @@ def _past_clauses(text: str) -> tuple[str, bool]:
     return "".join(out), several
 
 
-def _capitalised(text: str) -> str:
+def capitalised(text: str) -> str:
     """Upper-case a leading ordinary word ("upgraded" -> "Upgraded"), never an identifier."""
     head = text.split(" ", 1)[0].replace("-", "")
     return text[:1].upper() + text[1:] if head.isalpha() and head.islower() else text
@@ -141,7 +152,7 @@ def normalise(cleaned: Cleaned, implied: str | None = None) -> tuple[str, bool, 
     if not leads and cleaned.type in ("fix", "bugfix", "hotfix", "revert"):
         text = f"{'reverted' if cleaned.type == 'revert' else 'fixed'} {text}"
         leads = True
-    return _capitalised(text), leads, several
+    return capitalised(text), leads, several
 
 
 def _plain(text: str) -> str:
@@ -200,13 +211,33 @@ def _split_object(text: str) -> tuple[str, str, str] | None:
 
 
 def object_of(text: str) -> str | None:
-    """What a normalised note acts on: its verb's object, or the whole of a verbless line."""
-    parts = _split_object(text)
-    if parts is not None:
-        return parts[1]
-    if past_of_form(text) is None and len(text.split()) <= 8:
-        return text[:1].lower() + text[1:] if text.split(" ", 1)[0].istitle() else text
-    return None
+    """What a normalised note acts on: its verb's object, or the whole of a short verbless line.
+
+    The object is the shortest run after the verb (and any verbs joined to it, "caught and
+    discarded requests") that ends at a preposition and holds two words with letters ("2 on
+    demand nodes", "retention for waf logs"), or one if that is all there is.
+    """
+    verb = past_of_form(text)
+    if verb is None:
+        return text if len(text.split()) <= 8 else None
+    rest = text[verb[1] :]
+    while (joined := _LEADING_JOIN.match(rest)) and (more := past_of_form(rest, joined.end())):
+        rest = rest[more[1] :]
+    padded = " " + _LEADING_PREPOSITION.sub("", rest.strip())
+    ends = [m.start() for m in _OBJECT_END.finditer(padded)] + [len(padded)]
+    found = [padded[:end].strip() for end in ends if re.search(r"[^\W\d_]{2}", padded[:end])]
+    best = next((c for c in found if len(c.split()) >= 2), found[0] if found else None)
+    return best if best and len(best.split()) <= 8 else None
+
+
+def is_plural(thing: str) -> bool:
+    """Whether a noun phrase takes "were"/"reflect": "Tags ... and ...", "the staging instances"."""
+    if re.search(r"\s(?:and|&|\+)\s", thing):
+        return True
+    head = re.split(r"\s(?:for|of|in|on|to|from|with|by)\s", thing, maxsplit=1)[0]
+    words = [w for w in head.split() if w.isalpha()] or [w for w in thing.split() if w.isalpha()]
+    last = words[-1] if words else ""
+    return last.endswith("s") and not last.endswith(("ss", "us", "is")) and not last.isupper()
 
 
 def _formal(text: str) -> str | None:
@@ -215,10 +246,8 @@ def _formal(text: str) -> str | None:
     if parts is None:
         return None
     verb, subject, tail = parts
-    words = [w for w in subject.split() if w.isalpha() and w.islower()]
-    last = words[-1] if words else ""
-    plural = " and " in subject or (last.endswith("s") and not last.endswith(("ss", "us", "is")))
-    return " ".join(filter(None, (_capitalised(subject), "were" if plural else "was", verb, tail)))
+    was = "were" if is_plural(subject) else "was"
+    return " ".join(filter(None, (capitalised(subject), was, verb, tail)))
 
 
 def _voiced(text: str, tone: Tone, leads: bool, several: bool) -> str:
