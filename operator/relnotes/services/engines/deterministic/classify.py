@@ -79,7 +79,7 @@ _AREAS = {
     r"|outbound|inbound|peering|transit gateway|gateways?|vhosts?",
     Category.SECURITY: r"iam|polic(?:y|ies)|roles?|permissions?|access|secrets?|kms|waf|ngwaf"
     r"|tls|ssl|certificates?|certs?|ssh|mfa|credentials?|tokens?|passwords?|security|cve"
-    r"|vulnerabilit(?:y|ies)|oidc|sso|ldap|keycloak|auth\w*|accounts?|bans?|unban",
+    r"|vulnerabilit(?:y|ies)|oidc|sso|ldap|keycloak|auth\w*|bans?|unban",
     Category.OBSERVABILITY: r"alerts?|alarms?|metrics?|dashboards?|graphs?|logs?|logging"
     r"|monitor\w*|datadog|prometheus|grafana|loki|tempo|slos?|anomal\w*|tracing|traces"
     r"|cloudwatch|observability|sentry|pagerduty",
