@@ -9,7 +9,9 @@ neutral tone, three scenarios) and reports, per case and in aggregate:
 - clauses kept: each clause of the summary (split at commas, semicolons, "and", "&", "+") has at
   least 80% of its content words in the note;
 - verb kept: when the summary opens with a known verb, the note holds that verb's past tense;
-- invented: fact-like tokens in the note or the scenarios that the spec does not contain;
+- invented: fact-like tokens in the note or the scenarios that the spec does not contain, and
+  scenario commands for a tool the spec gives no reason for (``aws`` without an AWS service,
+  ``kubectl`` without Kubernetes, ``redis-cli`` without Redis, ...);
 - leftover prefixes: commit types, ``[scope]``, PR numbers or emoji left in the note;
 - the share of category "other".
 
@@ -63,6 +65,20 @@ _FACT = re.compile(
     r"|(?<![\w-])[A-Za-z][\w-]*(?:[./_][\w-]+)+"
     r"|(?<![\w-])[a-z]+[A-Z]\w*",
 )
+#: A command's tool, and the words in the spec that justify reaching for it.
+_TOOLS = {
+    "aws": r"aws|rds|eks|s3|ec2|alb|elb|nlb|iam|kms|vpc|route ?53|cloudfront|cloudwatch|lambda"
+    r"|elasticache|aurora|ebs|efs|ecr|sns|sqs|dynamodb|acm|waf|secrets manager|savings plans?"
+    r"|spot|asg|nat|security group|sg-|arn:",
+    "kubectl": r"k8s|kubernetes|eks|pods?|deployments?|nodes?|node groups?|replicas?|clusters?",
+    "pluto": r"k8s|kubernetes|eks",
+    "redis-cli": r"redis|valkey|elasticache",
+    "psql": r"postgres|rds|aurora",
+    "mysql": r"mysql|mariadb",
+    "terraform": r"terraform|tags?",
+}
+_COMMAND = re.compile(r"`([^`]+)`")
+_NOT_FACTS = frozenset({"e.g", "i.e"})
 _CASE_SENSITIVE_FACT = re.compile(r"[a-z]+[A-Z]\w*")
 _STOP = frozenset(
     [
@@ -168,6 +184,20 @@ def _clause_kept(clause: str, note: str) -> bool:
     return not words or kept / len(words) >= 0.8
 
 
+def _invented(note: str, scenarios: str, given: str) -> list[str]:
+    """Fact-like tokens the spec does not hold, and commands for tools it gives no reason for."""
+    commands = _COMMAND.findall(scenarios)
+    prose = _COMMAND.sub(" ", f"{note} {scenarios}")
+    values = [t for c in commands for t in fact_tokens(c) if re.search(r"\d", t)]
+    found = [t for t in (*fact_tokens(prose), *values) if t not in _NOT_FACTS]
+    found = [t for t in found if not _contains(given, t)]
+    for command in commands:
+        pattern = _TOOLS.get(command.split()[0])
+        if pattern and not re.search(pattern, given, re.IGNORECASE):
+            found.append(command)
+    return found
+
+
 def score(text: str, source: str = "") -> Case:
     """One corpus line through the writer, and its measurements."""
     spec = ReleaseNoteSpec.model_validate({"changeSummary": text})
@@ -183,9 +213,7 @@ def score(text: str, source: str = "") -> Case:
         f"{s.title} {' '.join(s.steps)} {s.expected}" for s in draft.test_scenarios
     )
     given = f"{text} production" if re.search(r"\bprod\b", text, re.IGNORECASE) else text
-    invented = tuple(
-        dict.fromkeys(t for t in fact_tokens(f"{note} {scenarios}") if not _contains(given, t))
-    )
+    invented = tuple(dict.fromkeys(_invented(note, scenarios, given)))
     return Case(
         text=text,
         source=source,

@@ -44,7 +44,8 @@ SCENARIO_BUILDERS: dict[ChangeKind, ScenarioBuilder] = {
 
 _PACKAGED = re.compile(
     r"\b(?:charts?|images?|providers?|modules?|plugins?|actions?|sdks?|librar(?:y|ies)"
-    r"|requirements?|operators?|agents?|exporters?|templates?)\b",
+    r"|requirements?|operators?|agents?|exporters?|templates?"
+    r"|max|min|maximum|minimum|supported|support)\b",
     re.IGNORECASE,
 )
 
@@ -56,7 +57,7 @@ def _evidenced(facts: Facts) -> bool:
         return bool(found.values)
     if found.kind is ChangeKind.IAM:
         return bool(found.name) or any(":" in value for value in found.values)
-    if found.kind is ChangeKind.VERSION:
+    if found.kind is ChangeKind.VERSION:  # not a chart's version, nor a supported maximum
         return _PACKAGED.search(facts.cleaned.text) is None
     if found.kind is ChangeKind.OBSERVABILITY:  # its checks are CloudWatch alarms and log groups
         subject = (found.subject or "").lower()

@@ -56,7 +56,9 @@ def version(facts: Facts) -> list[Scenario]:
     elif lowered in ("redis", "valkey"):
         check = "Run `redis-cli -h <endpoint> INFO server` and read `redis_version`"
     elif lowered in ("eks", "kubernetes", "k8s"):
-        check = "Run `kubectl version` and `aws eks describe-cluster` and read the server version"
+        check = "Run `kubectl version` and read the server version" + (
+            " (and `aws eks describe-cluster`)" if lowered == "eks" else ""
+        )
     else:
         check = f"Confirm {describe(facts)} reports the running version"
     if lowered in ("eks", "kubernetes", "k8s"):
@@ -85,8 +87,23 @@ def version(facts: Facts) -> list[Scenario]:
             f"{engine} reports {new}" + (f", not {found.old}" if found.old else ""),
         ),
         compat,
-        rollback(facts, found.old, found.new, f"the {engine} version"),
+        _no_downgrade(engine, new)
+        if lowered in ("eks", "kubernetes", "k8s")
+        else rollback(facts, found.old, found.new, f"the {engine} version"),
     ]
+
+
+def _no_downgrade(engine: str, new: str) -> Scenario:
+    """A Kubernetes control plane cannot be downgraded: the fallback is tested before, not after."""
+    return scenario(
+        f"No downgrade path from {engine} {new}",
+        [
+            "A control-plane upgrade cannot be undone: run the workloads on a non-production "
+            f"cluster at {new} first",
+            "Keep the previous node group or node pool until the new nodes are proven",
+        ],
+        "Workloads were proven on the new version before production, with nodes to fall back to",
+    )
 
 
 def scaling(facts: Facts) -> list[Scenario]:

@@ -156,9 +156,9 @@ CASES = [
     ),
     Case(  # words between the engine and its versions
         "Upgraded the prod EKS cluster control plane from 1.28 to 1.29 and rolled the nodes",
-        ("EKS", "from 1.28 to 1.29", "production"),
+        ("EKS", "from 1.28 to 1.29", "production", "rolled the nodes"),
         K,
-        ("rollback",),
+        ("no downgrade path", "node group"),  # EKS control planes cannot be rolled back
     ),
     # Route 53 / DNS
     Case(
