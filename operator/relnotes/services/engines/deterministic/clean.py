@@ -52,6 +52,8 @@ class Cleaned:
 
 def _without_emoji(text: str) -> str:
     text = _SHORTCODE.sub(" ", text)
+    if text.isascii():
+        return text
     return "".join(
         " " if unicodedata.category(ch) == "So" or ch in "\ufe0f\u200d" else ch for ch in text
     )

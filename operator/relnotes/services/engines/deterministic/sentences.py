@@ -10,6 +10,7 @@ operators get what to watch, by category.
 """
 
 import re
+from functools import lru_cache
 
 from relnotes.models.result import MAX_NOTE, Category
 from relnotes.models.spec import Audience, Tone
@@ -129,6 +130,7 @@ def implied_verb(found: Found) -> str | None:
     return _IMPLIED.get(found.kind)
 
 
+@lru_cache(maxsize=256)  # the note and the object scenarios both start from it
 def normalise(cleaned: Cleaned, implied: str | None = None) -> tuple[str, bool, bool]:
     """One past-tense line of the cleaned summary; whether it opens with a verb, and has several.
 

@@ -159,6 +159,7 @@ def _by_first_word(table: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
 
 
 _MULTI = _by_first_word(PAST)
+_FIRST_WORDS = frozenset(PAST) | frozenset(_MULTI)
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -170,11 +171,14 @@ def to_past_tense(word: str) -> str | None:
 
 def past_of_form(text: str, start: int = 0) -> tuple[str, int] | None:
     """The past tense of the verb form that starts ``text`` at ``start``, and where it ends."""
-    match = _WORD.match(text, start)
+    return _past_at(text.lower(), start)
+
+
+def _past_at(lowered: str, start: int) -> tuple[str, int] | None:
+    match = _WORD.match(lowered, start)
     if match is None:
         return None
-    lowered = text.lower()
-    word, end = match.group().lower(), match.end()
+    word, end = match.group(), match.end()
     for rest, past in _MULTI.get(word, ()):
         if _is_word_at(lowered, end, rest):
             return past, end + len(rest)
@@ -188,8 +192,11 @@ def find_verb(text: str, allowed: tuple[str, ...] = ()) -> str | None:
     Words are looked up in a table rather than matched by one alternation of every form: a
     dict lookup per word costs the same whatever the vocabulary's size.
     """
-    for match in _WORD.finditer(text):
-        found = past_of_form(text, match.start())
+    lowered = text.lower()
+    for match in _WORD.finditer(lowered):
+        if match.group() not in _FIRST_WORDS:
+            continue
+        found = _past_at(lowered, match.start())
         if found is not None and (not allowed or found[0] in allowed):
             return found[0]
     return None
