@@ -1,9 +1,10 @@
-"""Turn a spec into ``Facts``: the change kind plus every value the note must repeat.
+"""Turn a spec into ``Facts``: the cleaned summary, its change kind and the values it carries.
 
 Extractors are tried in a fixed priority order (the most specific evidence first: a CIDR beats a
 mention of a port, two instance classes beat a lone one), and the first that recognises the
-summary wins. Nothing here depends on dict or set iteration order, so the result is a pure
-function of the spec.
+summary decides the kind, which picks concrete scenarios and informs category and risk; the
+note itself is always the whole summary (``sentences``). Nothing here depends on dict or set
+iteration order, so the result is a pure function of the spec.
 """
 
 from collections.abc import Callable
