@@ -44,7 +44,8 @@ test: system-deps $(BIN)/relnotes $(CHECKOV_VENV)/bin/checkov lint typecheck
 bench: $(BIN)/relnotes
 	$(BIN)/python bench/model_service_throughput.py; ms=$$?; \
 	$(BIN)/python bench/operator_throughput.py; op=$$?; \
-	test $$ms -eq 0 -a $$op -eq 0
+	$(BIN)/python bench/engine_quality.py; eq=$$?; \
+	test $$ms -eq 0 -a $$op -eq 0 -a $$eq -eq 0
 
 clean:
 	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache

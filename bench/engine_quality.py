@@ -251,6 +251,16 @@ def main() -> None:
     for name, value in totals.items():
         target = TARGETS.get(name)
         print(f"  {name:10} {value:.3f}" + (f"  (target {target})" if target is not None else ""))
+    grades = [int(str(g["grade"])) for g in load_grades()]
+    print(f"  hand grades of {len(grades)} sampled outputs: mean {sum(grades) / len(grades):.2f}/2")
+    missed = [name for name, target in TARGETS.items() if not _meets(name, totals[name], target)]
+    print("targets met" if not missed else f"targets missed: {', '.join(missed)}")
+    raise SystemExit(1 if missed else 0)
+
+
+def _meets(name: str, value: float, target: float) -> bool:
+    """Recall and verb kept are floors; invented, leftovers and the "other" share are ceilings."""
+    return value >= target if name in ("recall", "verb_kept") else value <= target
 
 
 if __name__ == "__main__":
