@@ -55,6 +55,7 @@ _SERVICES = (
     r"|Argo ?CD|Datadog|Grafana|Prometheus|Fastly|GitHub|ECR|SNS|SQS|DynamoDB|EBS|EFS|WAF|ACM"
     r"|Secrets Manager|OpenSearch|Loki|Tempo|Jenkins|Docker|Azure|GCP|Packer|Nix(?:OS)?|Zulip"
     r"|QuickSight|Keycloak|Homebrew|Concourse|Cost Explorer|Savings Plans?"
+    r"|production|prod|staging|stage|development|dev|qa|uat"  # environments count as facts
 )
 _FACT = re.compile(
     rf"(?<![\w.-])(?i:{_SERVICES})(?![\w-])"
@@ -77,6 +78,11 @@ _TOOLS = {
     "mysql": r"mysql|mariadb",
     "terraform": r"terraform|tags?",
 }
+_ENV_NAMES = (
+    (r"\bprod\b", "production"),
+    (r"\bdev\b", "development"),
+    (r"\bstag(?:e|ing)\b", "staging"),
+)
 _COMMAND = re.compile(r"`([^`]+)`")
 _NOT_FACTS = frozenset({"e.g", "i.e"})
 _CASE_SENSITIVE_FACT = re.compile(r"[a-z]+[A-Z]\w*")
@@ -212,7 +218,9 @@ def score(text: str, source: str = "") -> Case:
     scenarios = " ".join(
         f"{s.title} {' '.join(s.steps)} {s.expected}" for s in draft.test_scenarios
     )
-    given = f"{text} production" if re.search(r"\bprod\b", text, re.IGNORECASE) else text
+    # an environment's full name is not an invention: "prod" is production, "dev" development
+    named = [full for short, full in _ENV_NAMES if re.search(short, text, re.IGNORECASE)]
+    given = " ".join((text, *named))
     invented = tuple(dict.fromkeys(_invented(note, scenarios, given)))
     return Case(
         text=text,
