@@ -58,8 +58,15 @@ def scenario(title: str, steps: list[str], expected: str) -> Scenario:
 
 
 def describe(facts: Facts) -> str:
-    """The read-only CLI call that shows the changed resource, in backticks."""
-    return f"`{facts.service.describe}`" if facts.service else "the AWS console or CLI"
+    """The read-only call that shows the changed resource: the named service's CLI, ``kubectl``
+    for Kubernetes objects, else the tool that manages it (no AWS the summary does not name)."""
+    if facts.service:
+        return f"`{facts.service.describe}`"
+    if re.search(
+        r"\b(?:pods?|replicas?|deployments?|statefulsets?|k8s|kubernetes)\b", facts.summary, re.I
+    ):
+        return "`kubectl get deployment,statefulset`"
+    return "the tool that manages it"
 
 
 def target_name(facts: Facts) -> str:

@@ -38,9 +38,9 @@ def _effect(facts: Facts, topic: str, feature: str, state: str) -> Scenario | No
         )
     if topic == Topic.EXPOSURE:
         return scenario(
-            "Anonymous access from outside the VPC",
+            "Anonymous access from outside the network",
             [
-                "From a host outside the VPC, request the resource anonymously with `curl -I`",
+                "From a host outside the network, request the resource anonymously with `curl -I`",
                 f"Confirm {describe(facts)} shows public access {state}",
             ],
             "Only the intended content is public" if on else "Access is denied",
