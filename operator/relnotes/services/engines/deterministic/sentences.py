@@ -183,9 +183,9 @@ def _context(text: str, tone: Tone, where: tuple[str | None, ...], version: str 
     environment, *scopes, component = where
     parts = [text]
     for place in dict.fromkeys(p for p in (environment, *scopes) if p):
-        if not _mentioned(place, text):
+        if not _mentioned(place, " ".join(parts)):
             parts.append(f"in {place}")
-    if component and not _mentioned(component, text):
+    if component and not _mentioned(component, " ".join(parts)):
         parts.append(
             f"for the {component} component" if tone is Tone.FORMAL else f"for {component}"
         )
