@@ -63,6 +63,9 @@ _WATCH = {
     Category.DELIVERY: "pipeline runs and failed jobs",
 }
 _PAST_FORMS = frozenset(PAST.values())
+#: A tail that cannot belong to the object, so the passive keeps the meaning: "from A to B",
+#: "to 1.30", "on the cluster", "in production".
+_DETACHED = re.compile(r"(?:from|on|in|into|across|via)\s|to\s+\S*\d", _I)
 _LEADING_JOIN = re.compile(r"\s*(?:,|and|&|\+)\s+", _I)
 _LEADING_PREPOSITION = re.compile(r"^(?:to|from|on|in|for|at|with|into)\s+", _I)
 _SHORTEST = 10  # NoteDraft's shortest release note
@@ -248,6 +251,8 @@ def _formal(text: str) -> str | None:
     if parts is None:
         return None
     verb, subject, tail = parts
+    if tail and not _DETACHED.match(tail):  # "access to production", "retention for waf logs"
+        return None
     was = "were" if is_plural(subject) else "was"
     return " ".join(filter(None, (capitalised(subject), was, verb, tail)))
 
