@@ -180,7 +180,7 @@ def _contains(haystack: str, token: str) -> bool:
 
 
 def _words(text: str) -> list[str]:
-    words = re.findall(r"[a-z0-9][\w.-]*", text.lower().replace("prod ", "production "))
+    words = re.findall(r"[a-z0-9][\w.-]*", re.sub(r"\bprod\b", "production", text.lower()))
     return [PAST.get(w, w) for w in (w.rstrip(".-") for w in words) if w not in _STOP]
 
 
