@@ -76,7 +76,9 @@ _TOOLS = {
     "redis-cli": r"redis|valkey|elasticache",
     "psql": r"postgres|rds|aurora",
     "mysql": r"mysql|mariadb",
-    "terraform": r"terraform|tags?",
+    "terraform": r"terraform|tf|tags?|\w\.tf\b",
+    "helm": r"helm|charts?",
+    "dig": r"dns|records?|domains?|fqdns?|cname|route ?53",
 }
 _ENV_NAMES = (
     (r"\bprod\b", "production"),

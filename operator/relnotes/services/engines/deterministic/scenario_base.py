@@ -1,4 +1,4 @@
-"""Helpers shared by the scenario builders: bounded lines, tool names, generic fallbacks.
+"""Helpers shared by the scenario builders: bounded lines, tool names, rollbacks.
 
 Scenario fields have hard limits (title 120, lines 3-300 characters, at most six steps); values
 copied from a summary can be long, so every line passes through ``_line`` instead of trusting the
@@ -9,18 +9,10 @@ import re
 
 from relnotes.models.result import Scenario
 from relnotes.services.engines.deterministic.facts import Facts
-from relnotes.services.engines.deterministic.sentences import (
-    capitalised,
-    implied_verb,
-    is_plural,
-    normalise,
-    object_of,
-)
 
 __all__ = [
     "connect_step",
     "describe",
-    "generic",
     "join",
     "rollback",
     "scenario",
@@ -104,53 +96,3 @@ def rollback(facts: Facts, old: str | None, new: str | None, what: str) -> Scena
         steps,
         f"{what[:1].upper() + what[1:]} returns to {before} and the smoke tests pass",
     )
-
-
-def generic(facts: Facts) -> list[Scenario]:
-    """Checks built from the object the summary names: it shows the change, what relies on it
-    still works (or nothing still uses what was removed), and the change can be undone."""
-    text = normalise(facts.cleaned, implied_verb(facts.found))[0]
-    thing = object_of(text) or "the changed configuration"
-    title, many = capitalised(thing), is_plural(thing)
-    reflect, returns = ("reflect", "return") if many else ("reflects", "returns")
-    where = join(
-        f"in {facts.environment}" if facts.environment else None,
-        f"for {', '.join(facts.cleaned.scopes)}" if facts.cleaned.scopes else None,
-    )
-    removed = re.match(r"(?:removed|deleted|dropped|retired|decommissioned)\b", text, re.I)
-    shows = scenario(
-        f"{title} after the change",
-        [
-            join("Apply the change", where) + f": {text}",
-            f"Inspect {thing} and compare with the state before the change",
-        ],
-        f"{title} {reflect} the change and nothing else differs",
-    )
-    users = (
-        scenario(
-            f"Nothing still relies on {thing}",
-            [
-                f"Search the configuration, code and dashboards for references to {thing}",
-                "Check logs after the change for errors that mention it",
-            ],
-            f"No remaining references to {thing} and no new errors",
-        )
-        if removed
-        else scenario(
-            f"What depends on {thing} keeps working",
-            [
-                f"List what uses {thing} (callers, jobs, dashboards or resources referencing it)",
-                join("Exercise them", where, "after the change and check their logs"),
-            ],
-            "Everything that depends on it works as before, with no new errors",
-        )
-    )
-    undo = scenario(
-        f"Reverting the change to {thing}",
-        [
-            "In a non-production environment, revert the commit or configuration change",
-            f"Confirm {thing} {returns} to the previous state and the checks above pass",
-        ],
-        f"{title} {returns} to the previous state without errors",
-    )
-    return [shows, users, undo]

@@ -18,7 +18,7 @@ from relnotes.services.engines.deterministic import scenarios_resources as resou
 from relnotes.services.engines.deterministic import scenarios_upkeep as upkeep
 from relnotes.services.engines.deterministic.facts import Facts
 from relnotes.services.engines.deterministic.kinds import ChangeKind
-from relnotes.services.engines.deterministic.scenario_base import generic
+from relnotes.services.engines.deterministic.scenarios_object import generic
 from relnotes.services.engines.deterministic.scenarios_toggle import toggle
 
 __all__ = ["SCENARIO_BUILDERS", "build_scenarios"]
