@@ -12,14 +12,14 @@ import re
 
 from relnotes.models.result import Scenario
 from relnotes.services.engines.deterministic.facts import Facts
-from relnotes.services.engines.deterministic.scenario_base import join, scenario
-from relnotes.services.engines.deterministic.sentences import (
+from relnotes.services.engines.deterministic.normalise import (
     capitalised,
     implied_verb,
     is_plural,
     normalise,
     object_of,
 )
+from relnotes.services.engines.deterministic.scenario_base import join, scenario
 
 __all__ = ["generic"]
 

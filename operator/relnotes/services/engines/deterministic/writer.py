@@ -8,8 +8,9 @@ from relnotes.models.result import NoteDraft
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.services.engines.deterministic.classify import category_of, risk_of
 from relnotes.services.engines.deterministic.facts import extract_facts
+from relnotes.services.engines.deterministic.normalise import implied_verb
 from relnotes.services.engines.deterministic.scenarios import build_scenarios
-from relnotes.services.engines.deterministic.sentences import implied_verb, write_sentence
+from relnotes.services.engines.deterministic.sentences import write_sentence
 
 __all__ = ["write_draft"]
 
