@@ -1,30 +1,19 @@
-"""Category and risk, from evidence in the summary and nothing else.
+"""Category, from evidence in the summary and nothing else (risk is in ``risk``).
 
 Category: a recognised kind with a fixed area (network rule, DNS, TLS, IAM, cost, storage,
 monitoring) decides; a version names its engine's area; a toggled feature its topic's; then the
 named AWS service; then a ``security:``, ``ci:`` or ``build:`` commit type; then the earliest
 area word in the summary, then in its commit scopes ("dashboard", "security group", "chart",
 "zfs", "pipeline"); "other" only when nothing fits.
-
-Risk is the highest of these, then one step higher in production (except for tags and
-monitoring, which cannot disturb traffic):
-- high: a breaking marker (``!:``, "BREAKING", a warning emoji); a major version jump; a rule
-  open to the internet; protection, encryption or backups switched off; a removal, deletion or
-  retirement that names a data store (database, bucket, volume, cache, table);
-- medium: any removal, deletion, drop, retirement, revocation or rollback; a security-sensitive
-  object (IAM, policy, role, permission, access, secret, key, WAF, firewall, certificate,
-  token); a version change whose major cannot be read; shrinking capacity or storage; a region
-  move; a Spot move; a TLS policy change;
-- low: everything else, including a summary with no evidence at all.
 """
 
 import re
 
-from relnotes.models.result import Category, Risk
+from relnotes.models.result import Category
 from relnotes.services.engines.deterministic.facts import Facts
 from relnotes.services.engines.deterministic.kinds import ChangeKind
 
-__all__ = ["Topic", "category_of", "is_production", "risk_of", "toggle_topic"]
+__all__ = ["SECURITY_WORDS", "Topic", "category_of", "toggle_topic"]
 
 _I = re.IGNORECASE
 
@@ -99,24 +88,12 @@ _AREAS = {
     r"|memory|cpus?|workers?|hosts?|machines?|servers?",
     Category.COST: r"costs?|savings|spot|budgets?|billing|reserved instances?",
 }
+SECURITY_WORDS = _AREAS[Category.SECURITY]
 _AREA = re.compile(
     "|".join(rf"(?P<{c.value}>(?<![\w.])(?:{words})(?!\w))" for c, words in _AREAS.items()),
     _I,
 )
 _TYPES = {"security": Category.SECURITY, "ci": Category.DELIVERY, "build": Category.DELIVERY}
-_DESTRUCTIVE = re.compile(
-    r"\b(?:remov\w*|delet\w*|drop\w*|destroy\w*|retir\w*|purg\w*|decommission\w*"
-    r"|truncat\w*|terminat\w*|revok\w*|disabl\w*|roll(?:ed|s|ing)? ?back|revert\w*|unban\w*)",
-    _I,
-)
-_DATA = re.compile(
-    r"\b(?:databases?|db|rds|postgres\w*|mysql|aurora|dynamodb|tables?|buckets?|s3|volumes?"
-    r"|ebs|efs|backups?|snapshots?|redis|elasticache|caches?|data ?sets?|datasets?)\b",
-    _I,
-)
-_SENSITIVE = re.compile(
-    rf"(?<![\w.-])(?:{_AREAS[Category.SECURITY]}|security groups?)(?![\w-])", _I
-)
 _ENGINES: tuple[tuple[re.Pattern[str], Category], ...] = (
     (
         re.compile(r"postgres|mysql|mariadb|aurora|mongo|documentdb|opensearch|elastic", _I),
@@ -130,8 +107,6 @@ _ENGINES: tuple[tuple[re.Pattern[str], Category], ...] = (
 )
 _POD_UNITS = re.compile(r"pods?|replicas?|node\s?group|deployment|statefulset|hpa", _I)
 _SUPPORTING = (Category.SECURITY, Category.OBSERVABILITY)
-_STEADY = frozenset({ChangeKind.TAGS, ChangeKind.OBSERVABILITY})
-_LEVELS = (Risk.LOW, Risk.MEDIUM, Risk.HIGH)
 
 
 def toggle_topic(feature: str | None) -> tuple[str, Category | None]:
@@ -140,13 +115,6 @@ def toggle_topic(feature: str | None) -> tuple[str, Category | None]:
         if feature and pattern.search(feature):
             return topic, category
     return Topic.OTHER, None
-
-
-def is_production(environment: str | None) -> bool:
-    """Whether the environment name means production ("prod", "production", "eu-prod-2")."""
-    return (
-        environment is not None and re.search(r"prod|\bprd\b|\blive\b", environment, _I) is not None
-    )
 
 
 def category_of(facts: Facts) -> Category:
@@ -176,76 +144,3 @@ def category_of(facts: Facts) -> Category:
         return _TYPES[facts.cleaned.type]
     area = _AREA.search(" ".join((facts.cleaned.text, *facts.cleaned.scopes)))
     return Category(area.lastgroup) if area and area.lastgroup else Category.OTHER
-
-
-def _major(old: str | None, new: str | None) -> int | None:
-    """-1/0/1 comparing the leading version numbers, or ``None`` when either is missing."""
-    if not old or not new:
-        return None
-    a, b = int(old.split(".")[0]), int(new.split(".")[0])
-    return (a > b) - (a < b)
-
-
-def _number(value: str | None) -> float | None:
-    match = re.match(r"\s*(\d+(?:\.\d+)?)", value or "")
-    return float(match.group(1)) if match else None
-
-
-def _base_risk(facts: Facts) -> Risk:
-    """Risk before the production bump, from what the change can break."""
-    found = facts.found
-    kind = found.kind
-    shrinks = (_number(found.new) or 0) < (_number(found.old) or 0)
-    if kind is ChangeKind.VERSION:
-        major = _major(found.old, found.new)
-        return Risk.MEDIUM if major is None else (Risk.HIGH if major != 0 else Risk.LOW)
-    if kind is ChangeKind.TOGGLE:
-        topic = toggle_topic(found.subject)[0]
-        if topic == Topic.EXPOSURE and found.enabled:
-            return Risk.HIGH
-        if not found.enabled and topic in (Topic.PROTECTION, Topic.ENCRYPTION, Topic.BACKUPS):
-            return Risk.HIGH
-        return Risk.LOW
-    if kind is ChangeKind.NETWORK_RULE:
-        anywhere = any(v in ("0.0.0.0/0", "::/0") for v in (found.old, found.new))
-        return Risk.HIGH if anywhere and found.enabled else Risk.LOW
-    if kind is ChangeKind.REGION:
-        if found.subject == "region":
-            return Risk.HIGH
-        return Risk.MEDIUM if found.verb in ("removed", "dropped") else Risk.LOW
-    if kind in (ChangeKind.SCALING, ChangeKind.STORAGE):
-        return Risk.MEDIUM if shrinks else Risk.LOW
-    if kind is ChangeKind.TLS:
-        return Risk.MEDIUM if found.new else Risk.LOW
-    if kind is ChangeKind.IAM:
-        return (
-            Risk.MEDIUM
-            if found.verb in ("removed", "revoked", "detached", "restricted")
-            else Risk.LOW
-        )
-    if kind is ChangeKind.COST:
-        return Risk.MEDIUM if found.subject == "Spot capacity" else Risk.LOW
-    return Risk.LOW
-
-
-def _evidence_risk(facts: Facts) -> Risk:
-    """Risk from words any summary can carry: breaking markers, removals, data, secrets."""
-    text = facts.cleaned.text
-    if facts.cleaned.breaking:
-        return Risk.HIGH
-    destructive = _DESTRUCTIVE.search(text) is not None
-    if destructive and _DATA.search(text):
-        return Risk.HIGH
-    return Risk.MEDIUM if destructive or _SENSITIVE.search(text) else Risk.LOW
-
-
-def risk_of(facts: Facts) -> Risk:
-    """The change's risk: the highest evidence, one step higher in production."""
-    risk = max(_base_risk(facts), _evidence_risk(facts), key=_LEVELS.index)
-    steady = facts.kind in _STEADY or (
-        facts.kind is ChangeKind.COST
-        and facts.found.subject in ("Savings Plans", "Reserved Instances")
-    )
-    if steady or not is_production(facts.environment):
-        return risk
-    return _LEVELS[min(_LEVELS.index(risk) + 1, len(_LEVELS) - 1)]

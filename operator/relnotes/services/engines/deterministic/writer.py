@@ -6,9 +6,10 @@ ReleaseNote always yields byte-identical output and the operator can cache and d
 
 from relnotes.models.result import NoteDraft
 from relnotes.models.spec import ReleaseNoteSpec
-from relnotes.services.engines.deterministic.classify import category_of, risk_of
+from relnotes.services.engines.deterministic.classify import category_of
 from relnotes.services.engines.deterministic.facts import extract_facts
 from relnotes.services.engines.deterministic.normalise import implied_verb
+from relnotes.services.engines.deterministic.risk import risk_of
 from relnotes.services.engines.deterministic.scenarios import build_scenarios
 from relnotes.services.engines.deterministic.sentences import write_sentence
 
