@@ -22,6 +22,7 @@ Targets: recall >= 0.95, verb kept 100%, invented 0, leftover prefixes 0, "other
 """
 
 import argparse
+import hashlib
 import random
 import re
 import tomllib
@@ -160,6 +161,12 @@ def load_grades(path: Path = CORPUS) -> list[dict[str, object]]:
     """The hand grades: ``index``, ``grade`` (0-2) and ``reason`` for each sampled line."""
     grades: list[dict[str, object]] = tomllib.loads(path.read_text(encoding="utf-8"))["grade"]
     return grades
+
+
+def output_digest(text: str) -> str:
+    """A short digest of the draft graded for ``text``: a grade holds only while it matches."""
+    spec = ReleaseNoteSpec.model_validate({"changeSummary": text})
+    return hashlib.sha256(write_draft(spec).model_dump_json().encode()).hexdigest()[:16]
 
 
 def graded_sample(count: int) -> list[int]:

@@ -138,6 +138,8 @@ def object_of(text: str) -> str | None:
     ends = [m.start() for m in _OBJECT_END.finditer(padded)] + [len(padded)]
     found = [padded[:end].strip() for end in ends if re.search(r"[^\W\d_]{2}", padded[:end])]
     best = next((c for c in found if len(c.split()) >= 2), found[0] if found else None)
+    if best and len(best.split()) > 1 and best.split()[-1].lower() in _PAST_FORMS:
+        best = best.rsplit(" ", 1)[0]  # "the OpenAI API key stored (in Secrets Manager)"
     return best if best and len(best.split()) <= 8 else None
 
 

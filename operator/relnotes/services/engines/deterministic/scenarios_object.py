@@ -41,6 +41,10 @@ _LOOKS: tuple[tuple[str, str], ...] = (
         "the change",
     ),
     (
+        r"(?:api|access|ssh|deploy) keys?|credentials?|passwords?",
+        "Confirm what uses {thing} authenticates with the new value and the old one is refused",
+    ),
+    (
         r"iam|permissions?|access|roles?|(?:iam|bucket|key|access) polic(?:y|ies)"
         r"|(?:app|api|access) tokens?",
         "As the principal concerned, try an action the change is meant to allow or deny and one "
