@@ -7,6 +7,7 @@ note itself is always the whole summary (``sentences``). Nothing here depends on
 iteration order, so the result is a pure function of the spec.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -68,9 +69,28 @@ class Facts:
         return self.found.kind
 
 
+#: Where an environment word names the environment the change happened in: after "in", "to",
+#: "on", ... ("in staging"), before an infrastructure noun ("the prod RDS instance"), or alone.
+#: "staging image link" or "prod zulip bots" use the word for something else.
+_AS_PLACE = re.compile(r"(?:\b(?:in|into|to|on|from|for|across|of)\s+(?:the\s+)?)$", re.I)
+_PLACE_NOUN = re.compile(
+    r"^\s*(?:(?:rds|eks|ec2|ebs|efs|vpc|alb|elb|nlb|s3|elasticache|redis|postgres\w*|mysql|aurora"
+    r"|k8s|kubernetes|aws|gcp|azure|api|web|app|cluster|clusters|node|nodes|node group|instances?"
+    r"|db|databases?|account|environment|env|deployments?|namespaces?|buckets?|volumes?|servers?"
+    r"|hosts?|pipeline|workers?|security group|load balancer|cache|cdn|dns|domain|stack|site)\b"
+    r"|\s*$|[,.;:])",
+    re.I,
+)
+
+
 def find_environment(text: str) -> str | None:
-    """The first environment the text names ("prod" -> "production"), else ``None``."""
-    hits = [(m.start(), name) for pattern, name in ENVIRONMENTS for m in pattern.finditer(text)]
+    """The first environment the text names as a place ("prod" -> "production"), else ``None``."""
+    hits = [
+        (m.start(), name)
+        for pattern, name in ENVIRONMENTS
+        for m in pattern.finditer(text)
+        if _AS_PLACE.search(text[: m.start()]) or _PLACE_NOUN.match(text[m.end() :])
+    ]
     return min(hits)[1] if hits else None
 
 
