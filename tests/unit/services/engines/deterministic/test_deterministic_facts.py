@@ -106,6 +106,11 @@ def test_environment_from_text_and_spec() -> None:
     assert find_environment("on staging") == "staging"
     assert find_environment("dev cluster") == "development"
     assert find_environment("no environment here") is None
+    # the word must name where the change happened, not describe something else
+    assert find_environment("update staging image link in release notes") is None
+    assert find_environment("Separate staging and prod zulip bots") is None
+    assert find_environment("Drop ssh access to prod") == "production"
+    assert find_environment("Production EKS AMI patch") == "production"
     assert _facts("resized the prod db", environment="eu-prod-2").environment == "eu-prod-2"
 
 
