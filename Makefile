@@ -108,7 +108,8 @@ e2e: $(BIN)/relnotes
 bench: $(BIN)/relnotes
 	$(BIN)/python bench/model_service_throughput.py; ms=$$?; \
 	$(BIN)/python bench/operator_throughput.py; op=$$?; \
-	test $$ms -eq 0 -a $$op -eq 0
+	$(BIN)/python bench/engine_quality.py; eq=$$?; \
+	test $$ms -eq 0 -a $$op -eq 0 -a $$eq -eq 0
 
 ## clean: remove the virtualenvs and caches.
 clean:

@@ -39,6 +39,7 @@ class Category(StrEnum):
     SECURITY = "security"
     COST = "cost"
     OBSERVABILITY = "observability"
+    DELIVERY = "delivery"  # CI/CD pipelines, build agents, IaC tool and dependency versions
     OTHER = "other"
 
 

@@ -3,20 +3,26 @@
 It answers relnotes' own prompts exactly (the spec travels in the request block), and any other
 chat by treating the last user message as the change summary, so ``curl`` and the ``openai`` SDK
 get a useful answer from a cluster with no API key. Replies are JSON when the caller asks for
-JSON, else Markdown.
+JSON, else Markdown. The JSON is always a release note: a ``response_format`` schema that note
+does not satisfy is the caller's error (HTTP 400 naming an upstream model as the way out), not
+a reply that "failed the schema", which would read like an outage.
 """
+
+from functools import cache
+from typing import Any
 
 from pydantic import ValidationError
 
 from relnotes.config import DETERMINISTIC_MODEL
 from relnotes.models.chat import ChatReply, ChatRequest
 from relnotes.models.errors import InvalidRequest
-from relnotes.models.result import TokenUsage
+from relnotes.models.result import NoteDraft, TokenUsage, draft_json_schema
 from relnotes.models.spec import MAX_SUMMARY, ReleaseNoteSpec
 from relnotes.services.engines.base import estimate_tokens
 from relnotes.services.engines.deterministic import write_draft
 from relnotes.services.prompt import parse_request
 from relnotes.services.rendering import draft_markdown
+from relnotes.services.reply_checks import reply_check
 
 __all__ = ["DeterministicEngine"]
 
@@ -37,6 +43,28 @@ def _spec_from_chat(request: ChatRequest) -> ReleaseNoteSpec:
         ) from error
 
 
+@cache
+def _draft_schema() -> dict[str, Any]:
+    return draft_json_schema()
+
+
+def _json_reply(request: ChatRequest, draft: NoteDraft) -> str:
+    """The draft as JSON, or InvalidRequest when the caller's schema wants something else."""
+    content = draft.model_dump_json(by_alias=True)
+    schema = request.reply_schema()
+    if schema is None or schema == _draft_schema():
+        return content
+    problem = reply_check(request)(content)
+    if problem is not None:
+        raise InvalidRequest(
+            "response_format.json_schema: the deterministic engine writes only relnotes' "
+            f"release-note JSON, which does not satisfy this schema ({problem}); send the "
+            "request to an upstream model (an OpenAI-compatible model this model-service "
+            "routes upstream) instead"
+        )
+    return content
+
+
 class DeterministicEngine:
     """Rule-based drafts: no network, no key, byte-identical output for the same input."""
 
@@ -53,10 +81,7 @@ class DeterministicEngine:
 
     async def complete(self, request: ChatRequest) -> ChatReply:
         draft = write_draft(_spec_from_chat(request))
-        if request.wants_json():
-            content = draft.model_dump_json(by_alias=True)
-        else:
-            content = draft_markdown(draft)
+        content = _json_reply(request, draft) if request.wants_json() else draft_markdown(draft)
         prompt_chars = sum(len(m.content) for m in request.messages)
         return ChatReply(
             content=content,

@@ -1,17 +1,19 @@
-"""Category and risk: where a change lives and how hard to test it.
+"""Category, from evidence in the summary and nothing else (risk is in ``risk``).
 
-Risk starts from what the change can break (a major engine upgrade, a rule open to the internet,
-a protection switched off) and rises one step in production, except for changes that cannot
-disturb traffic (tags, monitoring) and for unrecognised changes, which stay at a cautious medium.
+Category: a recognised kind with a fixed area (network rule, DNS, TLS, IAM, cost, storage,
+monitoring) decides; a version names its engine's area; a toggled feature its topic's; then the
+named AWS service; then a ``security:``, ``ci:`` or ``build:`` commit type; then the earliest
+area word in the summary, then in its commit scopes ("dashboard", "security group", "chart",
+"zfs", "pipeline"); "other" only when nothing fits.
 """
 
 import re
 
-from relnotes.models.result import Category, Risk
+from relnotes.models.result import Category
 from relnotes.services.engines.deterministic.facts import Facts
 from relnotes.services.engines.deterministic.kinds import ChangeKind
 
-__all__ = ["Topic", "category_of", "is_production", "risk_of", "toggle_topic"]
+__all__ = ["SECURITY_WORDS", "Topic", "category_of", "toggle_topic"]
 
 _I = re.IGNORECASE
 
@@ -58,9 +60,40 @@ _FIXED: dict[ChangeKind, Category] = {
     ChangeKind.COST: Category.COST,
     ChangeKind.STORAGE: Category.STORAGE,
     ChangeKind.OBSERVABILITY: Category.OBSERVABILITY,
-    ChangeKind.TAGS: Category.OTHER,
-    ChangeKind.UNKNOWN: Category.OTHER,
 }
+#: Area words, each with its category; the earliest in the summary decides.
+_AREAS = {
+    Category.NETWORK: r"security groups?|vpc|subnets?|cidr|nat|ingress|egress|load balancers?"
+    r"|alb|nlb|elb|vpn|network(?:ing)?|ips?|cloudfront|cdn|fastly|proxy|firewall rules?"
+    r"|outbound|inbound|peering|transit gateway|gateways?|vhosts?",
+    Category.SECURITY: r"iam|polic(?:y|ies)|roles?|permissions?|access|secrets?|kms|waf|ngwaf"
+    r"|tls|ssl|certificates?|certs?|ssh|mfa|credentials?|tokens?|passwords?|security|cve"
+    r"|vulnerabilit(?:y|ies)|oidc|sso|ldap|keycloak|auth\w*|bans?|unban",
+    Category.OBSERVABILITY: r"alerts?|alarms?|metrics?|dashboards?|graphs?|logs?|logging"
+    r"|monitor\w*|datadog|prometheus|grafana|loki|tempo|slos?|anomal\w*|tracing|traces"
+    r"|cloudwatch|observability|sentry|pagerduty",
+    Category.DATABASE: r"rdss?|postgres\w*|mysql|mariadb|aurora|databases?|db|dynamodb|mongo\w*",
+    Category.CACHE: r"redis|elasticache|memcached|valkey|cache",
+    Category.DNS: r"dns|route ?53|cname|domains?|hosted zones?|external-dns|records?|fqdns?",
+    Category.KUBERNETES: r"\w*k8s|kubernetes|eks|gke|aks|helm|charts?|pod\w*|deployments?"
+    r"|namespaces?|kustomiz\w*|argo ?cd|flux|helmrelease|kubeconfig|clusters?|crds?"
+    r"|operators?|statefulsets?|daemonsets?|kubectl|annotations?|labels?",
+    Category.STORAGE: r"s3|buckets?|ebs|volumes?|disks?|efs|zfs|backups?|snapshots?|storage"
+    r"|retention|quota|tmpfs",
+    Category.DELIVERY: r"ci|cd|pipelines?|workflows?|github actions?|runners?|builds?|builders?"
+    r"|agents?|packer\S*|terraform|terrafrom|providers?|modules?|dependabot|renovate|updatecli"
+    r"|releases?|changelogs?|flake\.lock|lock ?files?|dependenc(?:y|ies)|homebrew|formula"
+    r"|manifests?|artifacts?|registry|ecr|images?|maven|nixpkgs|channels?|tarballs?",
+    Category.COMPUTE: r"ec2|instances?|amis?|vms?|nodes?|lambda|asg|autoscaling"
+    r"|memory|cpus?|workers?|hosts?|machines?|servers?",
+    Category.COST: r"costs?|savings|spot|budgets?|billing|reserved instances?",
+}
+SECURITY_WORDS = _AREAS[Category.SECURITY]
+_AREA = re.compile(
+    "|".join(rf"(?P<{c.value}>(?<![\w.])(?:{words})(?!\w))" for c, words in _AREAS.items()),
+    _I,
+)
+_TYPES = {"security": Category.SECURITY, "ci": Category.DELIVERY, "build": Category.DELIVERY}
 _ENGINES: tuple[tuple[re.Pattern[str], Category], ...] = (
     (
         re.compile(r"postgres|mysql|mariadb|aurora|mongo|documentdb|opensearch|elastic", _I),
@@ -74,8 +107,6 @@ _ENGINES: tuple[tuple[re.Pattern[str], Category], ...] = (
 )
 _POD_UNITS = re.compile(r"pods?|replicas?|node\s?group|deployment|statefulset|hpa", _I)
 _SUPPORTING = (Category.SECURITY, Category.OBSERVABILITY)
-_STEADY = frozenset({ChangeKind.TAGS, ChangeKind.OBSERVABILITY, ChangeKind.UNKNOWN})
-_LEVELS = (Risk.LOW, Risk.MEDIUM, Risk.HIGH)
 
 
 def toggle_topic(feature: str | None) -> tuple[str, Category | None]:
@@ -84,13 +115,6 @@ def toggle_topic(feature: str | None) -> tuple[str, Category | None]:
         if feature and pattern.search(feature):
             return topic, category
     return Topic.OTHER, None
-
-
-def is_production(environment: str | None) -> bool:
-    """Whether the environment name means production ("prod", "production", "eu-prod-2")."""
-    return (
-        environment is not None and re.search(r"prod|\bprd\b|\blive\b", environment, _I) is not None
-    )
 
 
 def category_of(facts: Facts) -> Category:
@@ -114,66 +138,9 @@ def category_of(facts: Facts) -> Category:
         return Category.KUBERNETES if _POD_UNITS.search(unit) else Category.COMPUTE
     if found.kind is ChangeKind.REGION:
         return Category.NETWORK
-    return Category.OTHER if found.kind is ChangeKind.TOGGLE else Category.COMPUTE
-
-
-def _major(old: str | None, new: str | None) -> int | None:
-    """-1/0/1 comparing the leading version numbers, or ``None`` when either is missing."""
-    if not old or not new:
-        return None
-    a, b = int(old.split(".")[0]), int(new.split(".")[0])
-    return (a > b) - (a < b)
-
-
-def _number(value: str | None) -> float | None:
-    match = re.match(r"\s*(\d+(?:\.\d+)?)", value or "")
-    return float(match.group(1)) if match else None
-
-
-def _base_risk(facts: Facts) -> Risk:
-    """Risk before the production bump, from what the change can break."""
-    found = facts.found
-    kind = found.kind
-    shrinks = (_number(found.new) or 0) < (_number(found.old) or 0)
-    if kind is ChangeKind.VERSION:
-        major = _major(found.old, found.new)
-        return Risk.MEDIUM if major is None else (Risk.HIGH if major != 0 else Risk.LOW)
-    if kind is ChangeKind.TOGGLE:
-        topic = toggle_topic(found.subject)[0]
-        if topic == Topic.EXPOSURE and found.enabled:
-            return Risk.HIGH
-        if not found.enabled and topic in (Topic.PROTECTION, Topic.ENCRYPTION, Topic.BACKUPS):
-            return Risk.HIGH
-        return Risk.LOW
-    if kind is ChangeKind.NETWORK_RULE:
-        anywhere = any(v in ("0.0.0.0/0", "::/0") for v in (found.old, found.new))
-        return Risk.HIGH if anywhere and found.enabled else Risk.LOW
-    if kind is ChangeKind.REGION:
-        if found.subject == "region":
-            return Risk.HIGH
-        return Risk.MEDIUM if found.verb in ("removed", "dropped") else Risk.LOW
-    if kind in (ChangeKind.SCALING, ChangeKind.STORAGE):
-        return Risk.MEDIUM if shrinks else Risk.LOW
-    if kind is ChangeKind.TLS:
-        return Risk.MEDIUM if found.new else Risk.LOW
-    if kind is ChangeKind.IAM:
-        return (
-            Risk.MEDIUM
-            if found.verb in ("removed", "revoked", "detached", "restricted")
-            else Risk.LOW
-        )
-    if kind is ChangeKind.COST:
-        return Risk.MEDIUM if found.subject == "Spot capacity" else Risk.LOW
-    return Risk.MEDIUM if kind is ChangeKind.UNKNOWN else Risk.LOW
-
-
-def risk_of(facts: Facts) -> Risk:
-    """The change's risk: its base risk, one step higher in production where traffic is at stake."""
-    risk = _base_risk(facts)
-    steady = facts.kind in _STEADY or (
-        facts.kind is ChangeKind.COST
-        and facts.found.subject in ("Savings Plans", "Reserved Instances")
-    )
-    if steady or not is_production(facts.environment):
-        return risk
-    return _LEVELS[min(_LEVELS.index(risk) + 1, len(_LEVELS) - 1)]
+    if found.kind is ChangeKind.INSTANCE_CLASS:
+        return Category.COMPUTE
+    if facts.cleaned.type in _TYPES:
+        return _TYPES[facts.cleaned.type]
+    area = _AREA.search(" ".join((facts.cleaned.text, *facts.cleaned.scopes)))
+    return Category(area.lastgroup) if area and area.lastgroup else Category.OTHER

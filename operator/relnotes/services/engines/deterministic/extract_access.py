@@ -91,10 +91,6 @@ def network_rule(text: str) -> Found | None:
     group = p.SECURITY_GROUP.search(text)
     old, new = (cidrs[0], cidrs[1]) if len(cidrs) >= 2 else (None, cidrs[0] if cidrs else None)
     extra = (protocol,) if protocol and port else ()
-    relation = None
-    if new:
-        linked = re.search(rf"\b(from|to)\s+(?:the\s+)?(?:range\s+)?{re.escape(new)}", text, _I)
-        relation = linked.group(1).lower() if linked else None
     return Found(
         ChangeKind.NETWORK_RULE,
         subject=subject,
@@ -104,7 +100,6 @@ def network_rule(text: str) -> Found | None:
         values=extra,
         verb=verb,
         enabled=verb in _OPEN,
-        relation=relation,
     )
 
 
@@ -180,7 +175,6 @@ def iam(text: str) -> Found | None:
         ChangeKind.IAM,
         subject=_earliest(_IAM_SUBJECTS, p.IAM_ACTION.sub(" ", rest)),
         name=(named.group(2) or named.group(3)) if named else None,
-        relation=(named.group("n1") or named.group("n2")).lower() if named else None,
         new=(policy.group(1) or policy.group(2)) if policy else None,
         values=unique(actions + arns + days),
         verb=find_verb(text) or "updated",

@@ -169,12 +169,10 @@ def region(text: str) -> Found | None:
     zone = places[-1][-1].isalpha()
     subject = "Availability Zone" if zone else "region"
     old = places[0] if len(places) >= 2 else None
-    linked = re.search(rf"\b(in|into|to|from)\s+{re.escape(places[-1])}", text, _I)
     return Found(
         ChangeKind.REGION,
         subject=subject,
         old=old,
         new=places[-1],
         verb=verb or "moved",
-        relation=linked.group(1).lower() if linked else None,
     )

@@ -24,8 +24,9 @@ _OBS_SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bcontainer insights\b", "Container Insights"),
         (r"\bdashboards?\b", "dashboard"),
         (r"\btracing\b|\bx-ray\b", "tracing"),
-        (r"\blogging\b|\blogs\b", "logging"),
-        (r"\bmonitoring\b|\bmetrics?\b", "monitoring"),
+        # not inside an identifier: "infra-fastly-logs" names a service, not its logs
+        (r"(?<![\w-])(?:logging|logs)(?![\w-])", "logging"),
+        (r"(?<![\w-])(?:monitoring|metrics?)(?![\w-])", "monitoring"),
     )
 )
 

@@ -1,7 +1,8 @@
 """The kinds of change the writer recognises, and what an extractor reports for one.
 
 Extractors only ever copy text out of the summary into a ``Found``; nothing in it is computed or
-guessed, which is what lets the sentences promise they repeat facts verbatim.
+guessed. A kind never writes the note (the note is the summary itself, see ``sentences``); it
+picks concrete scenarios and is evidence for category and risk.
 """
 
 from collections.abc import Iterable
@@ -12,7 +13,7 @@ __all__ = ["ChangeKind", "Found", "unique"]
 
 
 class ChangeKind(StrEnum):
-    """What sort of change a summary describes; picks the sentence and scenario templates."""
+    """What sort of change a summary describes; picks the scenarios, informs category and risk."""
 
     INSTANCE_CLASS = "instance_class"
     VERSION = "version"
@@ -37,9 +38,7 @@ class Found:
     ``subject`` is what changed (a feature, engine, record type, measure), ``name`` an identifier
     of the resource (a hostname, security group id, role name), ``old``/``new`` the before and
     after values, ``values`` any further verbatim details, ``verb`` the summary's own past-tense
-    verb when the writer knows it, ``enabled`` whether a toggle was switched on or off, and
-    ``relation`` the word that ties a value to the change: the summary's own preposition before
-    the new value ("from", "to", "in"), or for IAM the noun naming ``name`` ("role", "user").
+    verb when the writer knows it, and ``enabled`` whether a toggle was switched on or off.
     """
 
     kind: ChangeKind
@@ -50,7 +49,6 @@ class Found:
     values: tuple[str, ...] = ()
     verb: str | None = None
     enabled: bool | None = None
-    relation: str | None = None
 
 
 def unique(items: Iterable[str]) -> tuple[str, ...]:

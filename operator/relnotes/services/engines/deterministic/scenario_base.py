@@ -1,18 +1,31 @@
-"""Helpers shared by the scenario builders: bounded lines, tool names, generic fallbacks.
+"""Helpers shared by the scenario builders: bounded lines, tool names, rollbacks.
 
 Scenario fields have hard limits (title 120, lines 3-300 characters, at most six steps); values
 copied from a summary can be long, so every line passes through ``_line`` instead of trusting the
 builders to count.
 """
 
+import re
+
 from relnotes.models.result import Scenario
-from relnotes.services.engines.deterministic.clause import join
 from relnotes.services.engines.deterministic.facts import Facts
 
-__all__ = ["connect_step", "describe", "generic", "rollback", "scenario", "target_name"]
+__all__ = [
+    "connect_step",
+    "describe",
+    "join",
+    "rollback",
+    "scenario",
+    "target_name",
+]
 
 _TITLE = 120
 _LINE = 300
+
+
+def join(*parts: str | None) -> str:
+    """Non-empty parts joined by single spaces."""
+    return " ".join(" ".join(part.split()) for part in parts if part and part.strip())
 
 
 def _line(text: str, limit: int) -> str:
@@ -37,8 +50,15 @@ def scenario(title: str, steps: list[str], expected: str) -> Scenario:
 
 
 def describe(facts: Facts) -> str:
-    """The read-only CLI call that shows the changed resource, in backticks."""
-    return f"`{facts.service.describe}`" if facts.service else "the AWS console or CLI"
+    """The read-only call that shows the changed resource: the named service's CLI, ``kubectl``
+    for Kubernetes objects, else the tool that manages it (no AWS the summary does not name)."""
+    if facts.service:
+        return f"`{facts.service.describe}`"
+    if re.search(
+        r"\b(?:pods?|replicas?|deployments?|statefulsets?|k8s|kubernetes)\b", facts.summary, re.I
+    ):
+        return "`kubectl get deployment,statefulset`"
+    return "the tool that manages it"
 
 
 def target_name(facts: Facts) -> str:
@@ -76,35 +96,3 @@ def rollback(facts: Facts, old: str | None, new: str | None, what: str) -> Scena
         steps,
         f"{what[:1].upper() + what[1:]} returns to {before} and the smoke tests pass",
     )
-
-
-def generic(facts: Facts) -> list[Scenario]:
-    """Honest checks for a change the writer could not parse: live, healthy, reversible."""
-    where = f" in {facts.environment}" if facts.environment else ""
-    return [
-        scenario(
-            f"The change is live{where}",
-            [
-                f"Identify the resources touched by: {facts.summary}",
-                f"Confirm their deployed configuration{where} matches the intended change",
-                "Check the deployment or apply log finished without errors",
-            ],
-            "The deployed configuration matches the change description",
-        ),
-        scenario(
-            "Error rates and latency stay flat",
-            [
-                "Compare error rates and latency dashboards before and after the change",
-                "Search application and infrastructure logs for new warnings or errors",
-            ],
-            "No new errors and no latency regression after the change",
-        ),
-        scenario(
-            "Rollback of the change",
-            [
-                "Revert the change in a non-production environment",
-                "Confirm the previous behaviour returns and the smoke tests pass",
-            ],
-            "The change can be reverted cleanly",
-        ),
-    ]

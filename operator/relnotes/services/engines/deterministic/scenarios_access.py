@@ -99,10 +99,10 @@ def dns(facts: Facts) -> list[Scenario]:
         scenario(
             f"Clients reach the service through {record}",
             [
-                f"Run `curl -sSI https://{record}` from outside the VPC"
+                f"Run `curl -sSI https://{record}` from outside the network"
                 if found.name
-                else "Request the service by its DNS name from outside the VPC",
-                "Watch the load balancer's request count for the new traffic",
+                else "Request the service by its DNS name from outside the network",
+                "Watch the service's request count for the new traffic",
             ],
             "Requests succeed and arrive at the new endpoint",
         ),

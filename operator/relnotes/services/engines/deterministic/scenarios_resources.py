@@ -56,7 +56,9 @@ def version(facts: Facts) -> list[Scenario]:
     elif lowered in ("redis", "valkey"):
         check = "Run `redis-cli -h <endpoint> INFO server` and read `redis_version`"
     elif lowered in ("eks", "kubernetes", "k8s"):
-        check = "Run `kubectl version` and `aws eks describe-cluster` and read the server version"
+        check = "Run `kubectl version` and read the server version" + (
+            " (and `aws eks describe-cluster`)" if lowered == "eks" else ""
+        )
     else:
         check = f"Confirm {describe(facts)} reports the running version"
     if lowered in ("eks", "kubernetes", "k8s"):
@@ -85,8 +87,42 @@ def version(facts: Facts) -> list[Scenario]:
             f"{engine} reports {new}" + (f", not {found.old}" if found.old else ""),
         ),
         compat,
-        rollback(facts, found.old, found.new, f"the {engine} version"),
+        _no_downgrade(engine, new)
+        if lowered in ("eks", "kubernetes", "k8s")
+        else _restore(engine, found.old, new)
+        if _DATA_ENGINES.search(lowered)
+        else rollback(facts, found.old, found.new, f"the {engine} version"),
     ]
+
+
+_DATA_ENGINES = re.compile(r"postgres|mysql|mariadb|aurora|redis|valkey|memcached|mongo|kafka")
+
+
+def _restore(engine: str, old: str | None, new: str) -> Scenario:
+    """A managed database or cache cannot be downgraded in place: the way back is a restore."""
+    before = f"{engine} {old}" if old else f"the previous {engine} version"
+    return scenario(
+        f"Rollback of {engine} {new} by restoring a snapshot",
+        [
+            f"Confirm a snapshot was taken before the upgrade to {new}",
+            f"In a non-production environment, restore it to a new instance on {before}",
+            "Point a client at the restored copy and run the smoke tests",
+        ],
+        f"The pre-upgrade snapshot restores on {before}: an in-place downgrade is not possible",
+    )
+
+
+def _no_downgrade(engine: str, new: str) -> Scenario:
+    """A Kubernetes control plane cannot be downgraded: the fallback is tested before, not after."""
+    return scenario(
+        f"No downgrade path from {engine} {new}",
+        [
+            "A control-plane upgrade cannot be undone: run the workloads on a non-production "
+            f"cluster at {new} first",
+            "Keep the previous node group or node pool until the new nodes are proven",
+        ],
+        "Workloads were proven on the new version first, with nodes to fall back to",
+    )
 
 
 def scaling(facts: Facts) -> list[Scenario]:
@@ -114,7 +150,7 @@ def scaling(facts: Facts) -> list[Scenario]:
         scenario(
             "Remaining capacity handles peak load",
             [
-                "Replay peak traffic in staging against the reduced capacity",
+                "Replay peak traffic in a non-production environment against the reduced capacity",
                 "Watch CPU, memory, latency and error rates during the test",
             ],
             "Latency and error rates stay within objectives at peak",
@@ -147,7 +183,7 @@ def region(facts: Facts) -> list[Scenario]:
         scenario(
             f"Losing one zone while {place} is in service",
             [
-                "In staging, cordon or stop the capacity in one other zone",
+                "In a non-production environment, cordon or stop the capacity in one other zone",
                 f"Confirm traffic and pods shift to the remaining zones, including {place}",
             ],
             "The service keeps answering while one zone is out",
@@ -183,9 +219,36 @@ def storage(facts: Facts) -> list[Scenario]:
             "I/O performance after the change",
             [
                 "Compare read/write IOPS, latency and queue depth before and after",
-                "Run a representative I/O benchmark (e.g. `fio`) in staging",
+                "Run a representative I/O benchmark (e.g. `fio`) in a non-production environment",
             ],
             "I/O latency is equal to or better than before",
         ),
-        rollback(facts, found.old, found.new, "the storage configuration"),
+        _no_shrink(found.old, found.new)
+        if _grew(found.old, found.new)
+        else rollback(facts, found.old, found.new, "the storage configuration"),
     ]
+
+
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(GiB|GB|TiB|TB)", re.IGNORECASE)
+
+
+def _grew(old: str | None, new: str | None) -> bool:
+    """Whether a storage size went up: EBS volumes and RDS storage cannot shrink back."""
+    sizes = [_SIZE.fullmatch(v.strip()) if v else None for v in (old, new)]
+    if not (sizes[0] and sizes[1]):
+        return False
+    scale = {"gib": 1, "gb": 1, "tib": 1024, "tb": 1024}
+    before, after = (float(m.group(1)) * scale[m.group(2).lower()] for m in sizes if m)
+    return after > before
+
+
+def _no_shrink(old: str | None, new: str | None) -> Scenario:
+    return scenario(
+        f"Rollback plan: storage cannot shrink from {new} back to {old}",
+        [
+            "Confirm the new size is intended: allocated storage cannot be reduced in place",
+            f"Returning to {old} needs a new volume or instance and a copy of the data; "
+            "rehearse it in a non-production environment if it may be needed",
+        ],
+        f"Nobody plans an in-place shrink back to {old}",
+    )

@@ -38,9 +38,9 @@ def _effect(facts: Facts, topic: str, feature: str, state: str) -> Scenario | No
         )
     if topic == Topic.EXPOSURE:
         return scenario(
-            "Anonymous access from outside the VPC",
+            "Anonymous access from outside the network",
             [
-                "From a host outside the VPC, request the resource anonymously with `curl -I`",
+                "From a host outside the network, request the resource anonymously with `curl -I`",
                 f"Confirm {describe(facts)} shows public access {state}",
             ],
             "Only the intended content is public" if on else "Access is denied",
@@ -60,7 +60,8 @@ def _effect(facts: Facts, topic: str, feature: str, state: str) -> Scenario | No
         return scenario(
             f"Applications keep authenticating with {feature} {state}",
             [
-                "Trigger the rotation (e.g. `aws secretsmanager rotate-secret`) in staging",
+                "In a non-production environment, trigger the rotation "
+                "(e.g. `aws secretsmanager rotate-secret`)",
                 "Watch application logs for authentication failures during and after it",
             ],
             "Applications pick up the new credentials without errors",
@@ -80,7 +81,7 @@ def _effect(facts: Facts, topic: str, feature: str, state: str) -> Scenario | No
         return scenario(
             f"Restore with {feature} {state}",
             [
-                "Restore the latest backup to a new instance in staging"
+                "Restore the latest backup to a new instance in a non-production environment"
                 if on
                 else "Take a manual snapshot and confirm it completes",
                 f"Confirm {describe(facts)} shows the backup settings",

@@ -19,22 +19,21 @@ __all__ = ["IMPLIED_CACHE", "IMPLIED_DATABASE", "SERVICES", "Service", "find_ser
 
 @dataclass(frozen=True, slots=True)
 class Service:
-    """One service: how notes name it, how customers hear about it, and how to inspect it."""
+    """One service: how scenarios name it, its category, and how to inspect it."""
 
     key: str
     label: str
-    plain: str
     category: Category
     describe: str
     short: str = ""
     nouns: tuple[str, ...] = ()
 
 
-def _row(row: tuple[str, str, str, str, str, str, str]) -> tuple[re.Pattern[str], Service]:
+def _row(row: tuple[str, str, str, str, str, str]) -> tuple[re.Pattern[str], Service]:
     """One table row as a compiled pattern and its ``Service``."""
-    key, pattern, short, nouns, plain, category, cli = row
+    key, pattern, short, nouns, category, cli = row
     nouns_ = tuple(nouns.split(","))
-    service = Service(key, "", plain, Category(category), f"aws {cli}", short, nouns_)
+    service = Service(key, "", Category(category), f"aws {cli}", short, nouns_)
     return re.compile(pattern, re.IGNORECASE), service
 
 
@@ -50,7 +49,6 @@ SERVICES: tuple[tuple[re.Pattern[str], Service], ...] = tuple(_row(row) for row 
 IMPLIED_DATABASE = Service(
     "rds",
     "database instance",
-    "database",
     Category.DATABASE,
     "aws rds describe-db-instances",
     "database",
@@ -59,7 +57,6 @@ IMPLIED_DATABASE = Service(
 IMPLIED_CACHE = Service(
     "elasticache",
     "cache cluster",
-    "cache",
     Category.CACHE,
     "aws elasticache describe-replication-groups",
     "cache",

@@ -1,141 +1,204 @@
 """Past-tense verbs: changelogs say what was done, whatever tense the summary used.
 
 Summaries arrive as commit-style imperatives ("bump redis"), present tense ("adds an alarm") or
-past tense; the writer reuses the user's own verb when it knows the word, so "revoked" stays
-"revoked" instead of becoming a vaguer "updated".
+past tense. The writer only ever converts the summary's own verb, so "roll back" stays a
+rollback and "fix" a fix; a word that is not in the vocabulary below is left as written rather
+than guessed at ("Timeout instances" is not turned into "Timed out instances").
 """
 
 import re
 
-__all__ = ["PAST", "find_verb", "first_sentence", "to_past_tense"]
+__all__ = ["PAST", "find_verb", "first_sentence", "past_of_form", "to_past_tense"]
 
-#: Base form -> past tense, for the verbs infrastructure summaries use.
-PAST: dict[str, str] = {
-    "add": "added",
-    "allow": "allowed",
-    "apply": "applied",
-    "attach": "attached",
-    "block": "blocked",
-    "bump": "bumped",
+#: Regular verbs infrastructure summaries use, by base form.
+_REGULAR = """
+add adjust align allow apply archive attach avoid backport ban block bound bump cap change check
+clarify clean close configure consume correct create decrease default define delay delete deny
+deploy deprecate deregister destroy detach disable disallow discard document double downgrade
+drain drop enable encrypt enforce ensure escape evaluate exclude expand explain export expose
+extend filter fix force generate grant handle harden hotfix ignore implement import improve
+include increase inject install introduce isolate issue limit lock log lower map mark merge
+migrate modify mount move notify open optimise optimize override parse patch permit pin plan
+point prefer prevent prune provide provision publish purchase purge raise reconfigure recreate
+redeploy reduce refactor refresh register reload remove rename renew reorder repair replace
+replicate require resize promote resolve respect restart restore restrict restructure resume
+retire retry return reuse revert review revise revoke rework rotate route scale schedule scope
+secure separate serve shard ship shorten sign simplify skip sort specify split stage standardise
+standardize stop store streamline strip submit support suppress swap switch sync tag terminate
+test throttle tidy tighten toggle track trigger trim truncate tune unban unify uninstall unlock
+unpin unset update upgrade upload use validate verify warn wire wrap
+"""
+_IRREGULAR = {
+    "build": "built",
     "buy": "bought",
-    "change": "changed",
-    "clean up": "cleaned up",
-    "close": "closed",
-    "configure": "configured",
-    "create": "created",
-    "decrease": "decreased",
-    "delete": "deleted",
-    "deploy": "deployed",
-    "deprecate": "deprecated",
-    "detach": "detached",
-    "disable": "disabled",
-    "downgrade": "downgraded",
-    "drop": "dropped",
-    "enable": "enabled",
-    "enforce": "enforced",
-    "expand": "expanded",
-    "extend": "extended",
-    "fix": "fixed",
-    "grant": "granted",
-    "import": "imported",
-    "increase": "increased",
-    "issue": "issued",
-    "limit": "limited",
-    "lower": "lowered",
-    "migrate": "migrated",
-    "modify": "modified",
-    "move": "moved",
-    "open": "opened",
-    "patch": "patched",
-    "point": "pointed",
-    "purchase": "purchased",
-    "raise": "raised",
-    "reduce": "reduced",
-    "refactor": "refactored",
-    "remove": "removed",
-    "rename": "renamed",
-    "renew": "renewed",
-    "replace": "replaced",
-    "require": "required",
-    "resize": "resized",
-    "restrict": "restricted",
-    "revoke": "revoked",
-    "right-size": "right-sized",
-    "rightsize": "right-sized",
-    "rotate": "rotated",
-    "scale": "scaled",
-    "scope": "scoped",
+    "catch": "caught",
+    "cut": "cut",
+    "get": "got",
+    "hide": "hid",
+    "keep": "kept",
+    "let": "let",
+    "make": "made",
+    "put": "put",
+    "read": "read",
+    "rebuild": "rebuilt",
+    "rerun": "reran",
+    "reset": "reset",
+    "rewrite": "rewrote",
+    "run": "ran",
+    "send": "sent",
     "set": "set",
-    "shorten": "shortened",
     "shrink": "shrank",
-    "switch": "switched",
-    "tag": "tagged",
-    "tighten": "tightened",
-    "tune": "tuned",
-    "update": "updated",
-    "upgrade": "upgraded",
+    "shut": "shut",
+    "spin": "spun",
+    "take": "took",
+    "tear": "tore",
+    "write": "wrote",
 }
+#: Verbs whose last consonant doubles ("drop" -> "dropped", "dropping").
+_DOUBLED = frozenset(
+    [
+        "ban",
+        "cap",
+        "drop",
+        "log",
+        "map",
+        "pin",
+        "plan",
+        "ship",
+        "skip",
+        "stop",
+        "strip",
+        "swap",
+        "tag",
+        "trim",
+        "unban",
+        "unpin",
+        "wrap",
+    ]
+)
+#: Two-word verbs: the first word's forms followed by the particle.
+_PHRASAL = (
+    "back up", "clean up", "fix up", "lock down", "opt in", "opt out", "phase out", "roll back",
+    "roll out", "scale down", "scale out", "scale up", "set up", "shut down", "spin down",
+    "spin up", "switch off", "switch on", "tear down", "tidy up", "turn off", "turn on", "wire up",
+)  # fmt: skip
+#: One-word spellings of two-word verbs.
+_JOINED_SPELLINGS = {"rollback": "rolled back", "cleanup": "cleaned up", "setup": "set up"}
 
 
-def _third_person(base: str) -> str:
-    """``fix`` -> ``fixes``, ``apply`` -> ``applies``, ``add`` -> ``adds``."""
-    if base.endswith(("s", "sh", "ch", "x", "z")):
-        return base + "es"
+def _past(base: str) -> str:
+    if base in _IRREGULAR:
+        return _IRREGULAR[base]
+    if base in _DOUBLED:
+        return base + base[-1] + "ed"
+    if base.endswith("e"):
+        return base + "d"
     if base.endswith("y") and base[-2:-1] not in "aeiou":
-        return base[:-1] + "ies"
-    return base + "s"
+        return base[:-1] + "ied"
+    return base + "ed"
 
 
-def _forms() -> dict[str, str]:
+def _inflections(base: str) -> tuple[str, str]:
+    """Third person and gerund: ``fix`` -> ``fixes``, ``fixing``; ``drop`` -> ``dropping``."""
+    if base.endswith(("s", "sh", "ch", "x", "z")):
+        third = base + "es"
+    elif base.endswith("y") and base[-2:-1] not in "aeiou":
+        third = base[:-1] + "ies"
+    else:
+        third = base + "s"
+    if base in _DOUBLED or base in (
+        "run",
+        "rerun",
+        "cut",
+        "put",
+        "get",
+        "set",
+        "let",
+        "spin",
+        "shut",
+    ):
+        gerund = base + base[-1] + "ing"
+    elif base.endswith("e") and not base.endswith("ee"):
+        gerund = base[:-1] + "ing"
+    else:
+        gerund = base + "ing"
+    return third, gerund
+
+
+def _table() -> dict[str, str]:
     """Every recognised form (base, -s, -ing, past) of each verb, mapped to its past tense."""
-    forms: dict[str, str] = {}
-    for base, past in sorted(PAST.items()):
-        candidates = [base, past]
-        if " " not in base:
-            gerund = base[:-1] + "ing" if base.endswith("e") else base + "ing"
-            candidates += [_third_person(base), gerund]
-        for form in candidates:
-            forms.setdefault(form, past)
-    return forms
+    table: dict[str, str] = {}
+    for base in sorted({*_REGULAR.split(), *_IRREGULAR}):
+        past = _past(base)
+        for form in (base, past, *_inflections(base)):
+            table.setdefault(form, past)
+    for phrase in _PHRASAL:
+        head, particle = phrase.split()
+        for form in (head, _past(head), *_inflections(head)):
+            table.setdefault(f"{form} {particle}", f"{_past(head)} {particle}")
+    for joined, past in _JOINED_SPELLINGS.items():
+        for form in (joined, *_inflections(joined)):
+            table.setdefault(form, past)
+    for form in ("right-size", "right-sized", "right-sizes", "right-sizing", "rightsize"):
+        table[form] = "right-sized"
+    return table
 
 
-def _joined(forms: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
-    """Two-word forms ("clean up", "right-size") by their first word: (separator + rest, past)."""
+#: Every known form of every verb -> its past tense (the name reflects what it maps to).
+PAST: dict[str, str] = _table()
+
+
+def _by_first_word(table: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """Multi-word forms ("clean up", "right-size") by their first word: (separator + rest, past)."""
     joined: dict[str, list[tuple[str, str]]] = {}
-    for form, past in forms.items():
+    for form, past in table.items():
         cut = next((i for i, char in enumerate(form) if char in " -"), None)
         if cut is not None:
             joined.setdefault(form[:cut], []).append((form[cut:], past))
     return joined
 
 
-_FORMS = _forms()
-_JOINED = _joined(_FORMS)
+_MULTI = _by_first_word(PAST)
+_FIRST_WORDS = frozenset(PAST) | frozenset(_MULTI)
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def to_past_tense(word: str) -> str | None:
     """The past tense of a known verb form (``"bumps"`` -> ``"bumped"``), else ``None``."""
-    return _FORMS.get(word.lower())
+    return PAST.get(word.lower())
+
+
+def past_of_form(text: str, start: int = 0) -> tuple[str, int] | None:
+    """The past tense of the verb form that starts ``text`` at ``start``, and where it ends."""
+    return _past_at(text.lower(), start)
+
+
+def _past_at(lowered: str, start: int) -> tuple[str, int] | None:
+    match = _WORD.match(lowered, start)
+    if match is None:
+        return None
+    word, end = match.group(), match.end()
+    for rest, past in _MULTI.get(word, ()):
+        if _is_word_at(lowered, end, rest):
+            return past, end + len(rest)
+    single = PAST.get(word)
+    return (single, end) if single is not None else None
 
 
 def find_verb(text: str, allowed: tuple[str, ...] = ()) -> str | None:
     """The past tense of the first known verb in ``text``, limited to ``allowed`` pasts if given.
 
     Words are looked up in a table rather than matched by one alternation of every form: a
-    regex of some 250 case-insensitive branches tries each branch at each position, a dict
-    lookup per word costs the same whatever the vocabulary's size.
+    dict lookup per word costs the same whatever the vocabulary's size.
     """
     lowered = text.lower()
     for match in _WORD.finditer(lowered):
-        word, end = match.group(), match.end()
-        past = next(
-            (past for rest, past in _JOINED.get(word, ()) if _is_word_at(lowered, end, rest)),
-            None,
-        ) or _FORMS.get(word)
-        if past is not None and (not allowed or past in allowed):
-            return past
+        if match.group() not in _FIRST_WORDS:
+            continue
+        found = _past_at(lowered, match.start())
+        if found is not None and (not allowed or found[0] in allowed):
+            return found[0]
     return None
 
 
@@ -149,10 +212,7 @@ def first_sentence(summary: str) -> str:
     """The summary's first sentence, in the past tense and without its end punctuation."""
     sentence = _SENTENCE_END.split(summary.strip(), maxsplit=1)[0].strip().rstrip(".!?;:,")
     sentence = " ".join(sentence.split())
-    head, _, tail = sentence.partition(" ")
-    if head.lower() == "clean" and tail.lower().startswith("up"):
-        return "cleaned " + tail
-    past = to_past_tense(head)
-    if past is not None:
-        return f"{past} {tail}".strip()
+    found = past_of_form(sentence)
+    if found is not None:
+        return f"{found[0]}{sentence[found[1] :]}".strip()
     return sentence

@@ -97,7 +97,7 @@ CASES = [
     ),
     Case(
         "checkout deployment replicas 2→4 in production",
-        ("2", "4 replicas", "checkout", "production"),
+        ("2→4", "replicas", "checkout", "production"),
         K,
         ("replicas", "kubectl", "pods"),
     ),
@@ -109,7 +109,7 @@ CASES = [
     ),
     Case(
         "Moved the staging EKS node group to spot instances",
-        ("Spot", "EKS", "node group", "staging"),
+        ("spot", "EKS", "node group", "staging"),
         Category.COST,
         ("interruption", "cost explorer"),
         MED,
@@ -156,9 +156,9 @@ CASES = [
     ),
     Case(  # words between the engine and its versions
         "Upgraded the prod EKS cluster control plane from 1.28 to 1.29 and rolled the nodes",
-        ("EKS", "from 1.28 to 1.29", "production"),
+        ("EKS", "from 1.28 to 1.29", "production", "rolled the nodes"),
         K,
-        ("rollback",),
+        ("no downgrade path", "node group"),  # EKS control planes cannot be rolled back
     ),
     # Route 53 / DNS
     Case(
@@ -207,7 +207,7 @@ CASES = [
         ("s3:GetObject", "ci-deployer", "staging"),
         SEC,
         ("simulate-principal-policy", "accessdenied", "allowed"),
-        LOW,
+        MED,  # a permission is a security-sensitive object (classify's rules)
     ),
     Case(
         "Revoked kms:Decrypt from the IAM role reporting-etl in production",
@@ -306,7 +306,7 @@ CASES = [
     Case(
         "Added tags team=payments and cost-center=42 to the prod RDS instance",
         ("team=payments", "cost-center=42", "RDS", "production"),
-        Category.OTHER,
+        D,  # the tags are on the RDS instance: "other" only when nothing fits
         ("tags", "terraform plan"),
         LOW,
     ),

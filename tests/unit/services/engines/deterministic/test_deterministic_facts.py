@@ -3,7 +3,7 @@
 import pytest
 
 from relnotes.models.spec import ReleaseNoteSpec
-from relnotes.services.engines.deterministic import ChangeKind, Facts, extract_facts
+from relnotes.services.engines.deterministic import ChangeKind, Facts, extract_facts, write_draft
 from relnotes.services.engines.deterministic.facts import find_environment
 from relnotes.services.engines.deterministic.services import find_service
 from relnotes.services.engines.deterministic.verbs import find_verb, first_sentence
@@ -91,8 +91,14 @@ def test_network_rule_keeps_port_group_and_preposition() -> None:
     found = _facts("Opened port 22 to 0.0.0.0/0 on sg-0a1b2c3d4e5f67890").found
     assert found.subject == "port 22"
     assert found.name == "sg-0a1b2c3d4e5f67890"
-    assert found.relation == "to"
     assert found.enabled is True
+    # the preposition is no longer a fact field: the note keeps the summary's own wording
+    assert (
+        "to 0.0.0.0/0"
+        in write_draft(
+            ReleaseNoteSpec(change_summary="Opened port 22 to 0.0.0.0/0 on sg-0a1b2c3d4e5f67890")
+        ).release_note
+    )
 
 
 def test_environment_from_text_and_spec() -> None:
@@ -100,6 +106,11 @@ def test_environment_from_text_and_spec() -> None:
     assert find_environment("on staging") == "staging"
     assert find_environment("dev cluster") == "development"
     assert find_environment("no environment here") is None
+    # the word must name where the change happened, not describe something else
+    assert find_environment("update staging image link in release notes") is None
+    assert find_environment("Separate staging and prod zulip bots") is None
+    assert find_environment("Drop ssh access to prod") == "production"
+    assert find_environment("Production EKS AMI patch") == "production"
     assert _facts("resized the prod db", environment="eu-prod-2").environment == "eu-prod-2"
 
 

@@ -42,35 +42,35 @@ CUSTOMER_CASES = [
     (
         "Resized the prod RDS instance from db.t3.micro to db.t3.small",
         ("instance class",),
-        ("production", "database", "larger"),
+        ("production", "rds", "larger"),
     ),
     (
         "Opened 443 from 10.0.0.0/16 on sg-0a1b2c3d4e5f67890 in prod",
         ("CIDR", "security group id"),
-        ("production", "network access"),
+        ("production", "network range", "security group"),
     ),
     (
         "Restricted SSH to 203.0.113.0/24 on the bastion security group in prod",
         ("CIDR",),
-        ("production", "network access"),
+        ("production", "network range", "bastion security group"),
     ),
     (
         "Granted s3:GetObject on arn:aws:s3:::reports-bucket/* to the IAM role ci-deployer "
         "in staging",
         ("ARN", "IAM action"),
-        ("staging", "access"),
+        ("staging", "permission", "internal resource"),
     ),
     (
         "Right-sized prod EC2 from m5.2xlarge to m5.xlarge, saving 40%",
         ("instance class",),
-        ("production", "cost"),
+        ("production", "smaller", "40%"),
     ),
     (
         "ElastiCache node type changed cache.t3.micro to cache.t3.medium in production",
         ("instance class",),
         ("production", "cache"),
     ),
-    ("Enabled Multi-AZ on the production RDS instance", (), ("production", "availability")),
+    ("Enabled Multi-AZ on the production RDS instance", (), ("production", "multi-az")),
 ]
 
 
@@ -85,8 +85,8 @@ def test_tones_differ_and_keep_facts(summary: str, facts: tuple[str, ...]) -> No
     }
     assert len(set(notes.values())) == 3, notes
     for tone, note in notes.items():
-        for fact in facts:
-            assert fact in note, f"{tone}: {fact!r} missing from {note!r}"
+        for fact in facts:  # a formal sentence may open with the fact ("Production EBS ...")
+            assert fact.lower() in note.lower(), f"{tone}: {fact!r} missing from {note!r}"
 
 
 @pytest.mark.parametrize(("summary", "facts"), TONE_CASES)
