@@ -165,6 +165,11 @@ variable "addon_role_arns" {
     vpc_cni = string
     ebs_csi = string
   })
+
+  validation {
+    condition     = alltrue([for arn in values(var.addon_role_arns) : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", arn))])
+    error_message = "addon_role_arns must be IAM role ARNs."
+  }
 }
 
 variable "addon_versions" {
