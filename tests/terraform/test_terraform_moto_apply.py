@@ -661,7 +661,26 @@ def test_dns_and_certificate(dev_stack: DevStack) -> None:
     assert any(r["Type"] == "CNAME" for r in records), "ACM validation record"
 
 
-def test_redis_token_is_in_no_output_state_or_log(dev_stack: DevStack) -> None:
+@dataclass(frozen=True)
+class Replan:
+    """The second plan after the apply: as printed, and as JSON."""
+
+    text: str
+    data: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def replan(dev_stack: DevStack, tmp_path_factory: pytest.TempPathFactory) -> Replan:
+    """One plan after the apply, shared by the leak grep and the drift check."""
+    plan = tmp_path_factory.mktemp("replan") / "replan.tfplan"
+    planned = dev_stack.terraform.run(
+        ["plan", "-input=false", "-no-color", "-out", str(plan)], dev_stack.root, 300
+    )
+    shown = dev_stack.terraform.run(["show", "-json", "-no-color", str(plan)], dev_stack.root, 60)
+    return Replan(text=planned.stdout + planned.stderr, data=json.loads(shown.stdout))
+
+
+def test_redis_token_is_in_no_output_state_or_log(dev_stack: DevStack, replan: Replan) -> None:
     """The AUTH token (read from Secrets Manager) appears nowhere Terraform
     writes: apply log, plan, `terraform show` (human and JSON, which includes
     sensitive values), outputs, the state file itself."""
@@ -673,7 +692,8 @@ def test_redis_token_is_in_no_output_state_or_log(dev_stack: DevStack) -> None:
     tf = dev_stack.terraform
     texts = {
         "apply": dev_stack.apply_log,
-        "plan": tf.run(["plan", "-input=false", "-no-color"], dev_stack.root, 300).stdout,
+        "plan": replan.text,
+        "plan -json": json.dumps(replan.data),
         "show": tf.run(["show", "-no-color"], dev_stack.root, 60).stdout,
         "show -json": tf.run(["show", "-json", "-no-color"], dev_stack.root, 60).stdout,
         "output -json": tf.run(["output", "-json", "-no-color"], dev_stack.root, 60).stdout,
@@ -707,16 +727,11 @@ def drift_of(change: dict[str, Any]) -> str:
     return f"{'/'.join(change['actions'])}: {', '.join(keys)}"
 
 
-def test_second_plan_changes_only_what_moto_causes(dev_stack: DevStack, tmp_path: Path) -> None:
+def test_second_plan_changes_only_what_moto_causes(replan: Replan) -> None:
     """Apply converges: a second plan changes nothing but MOTO_DRIFT."""
-    plan = tmp_path / "replan.tfplan"
-    dev_stack.terraform.run(
-        ["plan", "-input=false", "-no-color", "-out", str(plan)], dev_stack.root, 300
-    )
-    shown = dev_stack.terraform.run(["show", "-json", "-no-color", str(plan)], dev_stack.root, 60)
     changes = {
         change["address"]: drift_of(change["change"])
-        for change in json.loads(shown.stdout).get("resource_changes", [])
+        for change in replan.data.get("resource_changes", [])
         if change["change"]["actions"] not in (["no-op"], ["read"])
     }
     assert changes == MOTO_DRIFT_CHANGES, json.dumps(changes, indent=1, sort_keys=True)

@@ -29,7 +29,7 @@ settings = {
   # GPU-ready: scale-to-zero g5 nodes on the NVIDIA AL2023 AMI. Pods must
   # tolerate workload=model:NoSchedule and select role=model.
   model_node_group = {
-    instance_types = ["g5.xlarge"]
+    instance_types = ["g5.xlarge", "g6.xlarge"]
     ami_type       = "AL2023_x86_64_NVIDIA"
     min_size       = 0
     max_size       = 2
