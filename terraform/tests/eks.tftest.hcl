@@ -41,6 +41,12 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_eks_node_group" {
+    defaults = {
+      resources = [{ autoscaling_groups = [{ name = "eks-ng-mocked-asg" }], remote_access_security_group_id = "" }]
+    }
+  }
+
   mock_resource "aws_eks_cluster" {
     defaults = {
       certificate_authority = [{ data = "LS0tLS1CRUdJTi0tLS0t" }]
@@ -172,6 +178,22 @@ run "model_group_scales_from_zero_behind_its_taint" {
   assert {
     condition     = aws_eks_node_group.this["model"].tags["k8s.io/cluster-autoscaler/node-template/taint/workload"] == "model:NoSchedule" && aws_eks_node_group.this["model"].tags["k8s.io/cluster-autoscaler/d32-release-test-eks"] == "owned"
     error_message = "The autoscaler discovery and node-template tags must be on the model group."
+  }
+
+  assert {
+    condition = {
+      for k, t in aws_autoscaling_group_tag.node_template : k => "${t.tag[0].key}=${t.tag[0].value}"
+      } == {
+      "app/k8s.io/cluster-autoscaler/node-template/label/role"       = "k8s.io/cluster-autoscaler/node-template/label/role=app"
+      "model/k8s.io/cluster-autoscaler/node-template/label/role"     = "k8s.io/cluster-autoscaler/node-template/label/role=model"
+      "model/k8s.io/cluster-autoscaler/node-template/taint/workload" = "k8s.io/cluster-autoscaler/node-template/taint/workload=model:NoSchedule"
+    }
+    error_message = "Each group's ASG carries the node-template label and taint tags the autoscaler needs to scale from zero."
+  }
+
+  assert {
+    condition     = alltrue([for t in aws_autoscaling_group_tag.node_template : t.autoscaling_group_name == "eks-ng-mocked-asg" && !t.tag[0].propagate_at_launch])
+    error_message = "The tags go on the node groups' ASGs, not on the instances."
   }
 
   assert {

@@ -285,11 +285,8 @@ resource "aws_eks_node_group" "this" {
   }
 
   # EKS tags the group's Auto Scaling group with the first two itself, which
-  # is how cluster-autoscaler's auto-discovery finds it. To scale up from
-  # zero it must learn the labels and taints of a node that does not exist
-  # yet: it reads them from the managed node group (eks:DescribeNodegroup,
-  # granted to its IRSA role); the node-template tags say the same for
-  # tooling that reads the node group's tags.
+  # is how cluster-autoscaler's auto-discovery finds it. The node-template
+  # tags are also put on the ASG (below), where the autoscaler reads them.
   tags = merge(
     var.tags,
     {
@@ -307,6 +304,33 @@ resource "aws_eks_node_group" "this" {
   }
 
   depends_on = [aws_iam_role_policy_attachment.node, aws_eks_addon.before_nodes]
+}
+
+# To scale a group up from zero nodes, cluster-autoscaler must know the labels
+# and taints of a node that does not exist yet. It reads them from the ASG's
+# node-template tags (and from eks:DescribeNodegroup); node group tags are not
+# propagated to the ASG, so they are put on it here.
+locals {
+  asg_template_tags = merge([
+    for role, ng in local.node_groups : {
+      for key, value in merge(
+        { for k, v in ng.labels : "k8s.io/cluster-autoscaler/node-template/label/${k}" => v },
+        { for t in ng.taints : "k8s.io/cluster-autoscaler/node-template/taint/${t.key}" => "${t.value}:NoSchedule" },
+      ) : "${role}/${key}" => { role = role, key = key, value = value }
+    }
+  ]...)
+}
+
+resource "aws_autoscaling_group_tag" "node_template" {
+  for_each = local.asg_template_tags
+
+  autoscaling_group_name = aws_eks_node_group.this[each.value.role].resources[0].autoscaling_groups[0].name
+
+  tag {
+    key                 = each.value.key
+    value               = each.value.value
+    propagate_at_launch = false
+  }
 }
 
 # --- Cluster access: admin roles through access entries -------------------------
