@@ -13,11 +13,13 @@ green by silently skipping the infrastructure checks.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from tests.tools import in_ci, missing_tool
 
+from .moto_stack import MotoServer, moto_command, start_moto
 from .tf_helpers import (
     DEFAULT_PLUGIN_MIRROR,
     INIT_TIMEOUT_S,
@@ -89,8 +91,8 @@ def initialized_roots(
 ) -> dict[str, Path]:
     """Each root initialised once per session (``init -backend=false``).
 
-    Done in a private copy so the checkout never gets .terraform dirs or lock
-    files written by tests.
+    Done in a private copy so the checkout never gets .terraform dirs written
+    by tests; the committed lock files are verified by each init.
     """
     tree = copy_terraform_tree(tmp_path_factory.mktemp("tf-validate"))
     roots: dict[str, Path] = {}
@@ -99,3 +101,16 @@ def initialized_roots(
         terraform.run(["init", "-backend=false", "-input=false", "-no-color"], path, INIT_TIMEOUT_S)
         roots[root] = path
     return roots
+
+
+@pytest.fixture(scope="module")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """A private moto server per test module, always stopped at its end."""
+    command = moto_command()
+    if command is None:
+        missing_tool("moto server not found (pip install 'moto[server]' or set MOTO_SERVER)")
+    server = start_moto(command, tmp_path_factory.mktemp("moto"))
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -28,6 +28,7 @@ REGION = "ap-south-1"
 # Services the dev root calls. Each gets an endpoint override to moto.
 ENDPOINT_SERVICES: tuple[str, ...] = (
     "acm",
+    "autoscaling",
     "logs",
     "dynamodb",
     "ec2",

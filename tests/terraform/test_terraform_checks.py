@@ -40,6 +40,24 @@ CHECKOV_TIMEOUT_S = 420
 # Nothing listens on the discard port: a provider call that should not happen fails at once.
 NOWHERE = "http://127.0.0.1:9"
 BLOCK_RE = re.compile(r'^(variable|output) "([^"]+)" \{\n(.*?)^\}', re.MULTILINE | re.DOTALL)
+# Outputs of the env roots beyond the overlay's: what bring-up needs
+# (terraform/README.md, "From apply to kubectl get rn").
+BRINGUP_OUTPUTS = frozenset(
+    {
+        "vpc_id",
+        "cluster_endpoint",
+        "cluster_version",
+        "node_group_names",
+        "export_role_arn",
+        "cluster_autoscaler_role_arn",
+        "helm_values",
+    }
+)
+# Variables whose whole type is their domain, and why.
+UNVALIDATED_BY_DESIGN = {
+    "tags": "any string map is a valid tag set",
+    "description": "free text (modules/kms: what the key encrypts)",
+}
 SKIP_RE = re.compile(r"#\s*checkov:skip=(CKV2?_[A-Z0-9_]+)(:?)(.*)$")
 
 
@@ -133,7 +151,7 @@ def test_env_outputs_pass_through_the_stack() -> None:
         for _, name, body in (b for b in blocks("output") if b[0].parent.name == env):
             assert f"value       = module.stack.{name}\n" in body, f"{env} output {name}"
             assert name in stack_outputs, f"modules/stack has no output {name}"
-        assert text.count("module.stack.") == len(OVERLAY_OUTPUTS)
+        assert text.count("module.stack.") == len(declared_outputs(TERRAFORM_DIR / "envs" / env))
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -170,6 +188,8 @@ def test_no_secret_variables_or_outputs() -> None:
         name
         for _, name, _ in blocks("variable")
         if re.search(r"password|passwd|token|api_key|secret_value", name)
+        # A version counter or an ARN names a secret, it does not hold one.
+        and not name.endswith(("_version", "_arn", "_arns"))
     ]
     assert not bad_vars, f"secret-looking variables: {bad_vars}"
     for _, name, body in blocks("output"):
@@ -181,8 +201,34 @@ def test_no_secret_variables_or_outputs() -> None:
 
 @pytest.mark.parametrize("env", ["dev", "prod"])
 def test_env_outputs_match_overlay_contract(env: str) -> None:
-    """The manifests' aws overlay reads exactly these names from each env root."""
-    assert declared_outputs(TERRAFORM_DIR / "envs" / env) == OVERLAY_OUTPUTS
+    """Each env root has every output the manifests' aws overlay reads, plus
+    the bring-up values of terraform/README.md and nothing else."""
+    assert declared_outputs(TERRAFORM_DIR / "envs" / env) == OVERLAY_OUTPUTS | BRINGUP_OUTPUTS
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_lock_file_is_committed_for_the_mirror_provider(root: str) -> None:
+    """Each root commits its lock file (hashicorp/aws 5.100.0, the mirror's
+    build); every init in these tests verifies the provider against it."""
+    lock = (TERRAFORM_DIR / root / ".terraform.lock.hcl").read_text(encoding="utf-8")
+    assert 'provider "registry.terraform.io/hashicorp/aws"' in lock
+    assert 'version     = "5.100.0"' in lock
+    assert re.search(r'"h1:[A-Za-z0-9+/=]{44}"', lock), "no package hash"
+    ignored = (TERRAFORM_DIR / ".gitignore").read_text(encoding="utf-8")
+    assert ".terraform.lock.hcl" not in ignored
+
+
+def test_variables_with_a_narrower_domain_are_validated() -> None:
+    """A variable whose valid values are fewer than its type's has a validation
+    block, so a wrong value fails at plan time with a message naming it."""
+    unvalidated = [
+        f"{path.relative_to(REPO_ROOT)}: {name}"
+        for path, name, body in blocks("variable")
+        if "validation {" not in body
+        and not re.search(r"^  type\s+= (bool|any)$", body, re.MULTILINE)
+        and name not in UNVALIDATED_BY_DESIGN
+    ]
+    assert not unvalidated, "variables without validation:\n" + "\n".join(unvalidated)
 
 
 def test_envs_use_remote_state_with_locking() -> None:
@@ -216,6 +262,7 @@ def test_env_settings_fit_the_stack(env: str, terraform: Terraform, tmp_path: Pa
     assert "Error" not in proc.stderr, proc.stderr[-4000:]
     tags = json.loads(json.loads(proc.stdout.strip()))
     assert tags["Environment"] == env
+    assert tags["Owner"] == "platform-team"
     assert tags["Stack"] == f"d32-release-{env}"
 
 

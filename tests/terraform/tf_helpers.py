@@ -20,6 +20,8 @@ REPO_ROOT = REPO
 TERRAFORM_DIR = REPO_ROOT / "terraform"
 STACK = TERRAFORM_DIR / "modules" / "stack"
 ROOTS: tuple[str, ...] = ("envs/dev", "envs/prod", "bootstrap")
+# Root of `terraform test` (terraform/tests/*.tftest.hcl).
+TEST_ROOT = "tests"
 DEFAULT_PLUGIN_MIRROR = Path("/opt/tf-plugins")
 INIT_TIMEOUT_S = 180
 # Outputs of envs/<env> that the manifests' aws overlay (scripts/aws-params.sh) reads.
@@ -94,13 +96,15 @@ def settings_attributes() -> set[str]:
 
 
 def copy_terraform_tree(dest: Path) -> Path:
-    """Copy terraform/ without local state or .terraform dirs; return the copy."""
+    """Copy terraform/ without local state or .terraform dirs; return the copy.
+
+    The committed lock files come along, so every init verifies the provider
+    against them.
+    """
     target = dest / "terraform"
     shutil.copytree(
         TERRAFORM_DIR,
         target,
-        ignore=shutil.ignore_patterns(
-            ".terraform", "*.tfstate", "*.tfstate.*", ".terraform.lock.hcl", "backend.hcl"
-        ),
+        ignore=shutil.ignore_patterns(".terraform", "*.tfstate", "*.tfstate.*", "backend.hcl"),
     )
     return target

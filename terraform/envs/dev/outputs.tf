@@ -95,3 +95,41 @@ output "docs_bucket_name" {
   description = "Docs bucket name."
   value       = module.stack.docs_bucket_name
 }
+
+# Bring-up values (terraform/README.md, "From apply to kubectl get rn");
+# the overlay does not read these.
+
+output "vpc_id" {
+  description = "VPC of the cluster (the AWS Load Balancer Controller's vpcId)."
+  value       = module.stack.vpc_id
+}
+
+output "cluster_endpoint" {
+  description = "Private URL of the Kubernetes API (reachable from inside the VPC)."
+  value       = module.stack.cluster_endpoint
+}
+
+output "cluster_version" {
+  description = "Kubernetes minor version of the control plane."
+  value       = module.stack.cluster_version
+}
+
+output "node_group_names" {
+  description = "Managed node group names keyed by role (app, model)."
+  value       = module.stack.node_group_names
+}
+
+output "export_role_arn" {
+  description = "IRSA role for relnotes/relnotes-export (docs export CronJob)."
+  value       = module.stack.export_role_arn
+}
+
+output "cluster_autoscaler_role_arn" {
+  description = "IRSA role for kube-system/cluster-autoscaler."
+  value       = module.stack.cluster_autoscaler_role_arn
+}
+
+output "helm_values" {
+  description = "Helm values (YAML) per controller: aws_load_balancer_controller, external_secrets, cluster_autoscaler."
+  value       = module.stack.helm_values
+}

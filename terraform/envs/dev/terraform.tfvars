@@ -3,14 +3,22 @@
 # deleted without recovery window, buckets/repos force-destroyed).
 # Every attribute, its type and its default: modules/stack/variables.tf.
 settings = {
+  owner = "platform-team"
+
   region             = "ap-south-1"
   azs                = ["ap-south-1a", "ap-south-1b"]
   single_nat_gateway = true
   log_retention_days = 365
 
+  # Interface VPC endpoints (the S3 gateway endpoint is always there); the
+  # break-even against NAT data processing is in README.md, "VPC endpoints".
+  interface_endpoints = []
+
   kubernetes_version             = "1.33"
   cluster_endpoint_public_access = false
   cluster_public_access_cidrs    = []
+  # IAM roles (this account, no path) with cluster-admin via EKS access entries.
+  cluster_admin_role_names = ["d32-release-platform-admin"]
 
   app_node_group = {
     instance_types = ["t3.large"]

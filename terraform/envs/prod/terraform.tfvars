@@ -2,14 +2,22 @@
 # Redis replica with automatic failover, nothing force-destroyable.
 # Every attribute, its type and its default: modules/stack/variables.tf.
 settings = {
+  owner = "platform-team"
+
   region             = "ap-south-1"
   azs                = ["ap-south-1a", "ap-south-1b"]
   single_nat_gateway = false
   log_retention_days = 365
 
+  # Interface VPC endpoints (the S3 gateway endpoint is always there); the
+  # break-even against NAT data processing is in README.md, "VPC endpoints".
+  interface_endpoints = ["ecr.api", "ecr.dkr", "sts", "secretsmanager"]
+
   kubernetes_version             = "1.33"
   cluster_endpoint_public_access = false
   cluster_public_access_cidrs    = []
+  # IAM roles (this account, no path) with cluster-admin via EKS access entries.
+  cluster_admin_role_names = ["d32-release-platform-admin"]
 
   app_node_group = {
     instance_types = ["m6i.large"]
@@ -21,7 +29,7 @@ settings = {
   # GPU-ready: scale-to-zero g5 nodes on the NVIDIA AL2023 AMI. Pods must
   # tolerate workload=model:NoSchedule and select role=model.
   model_node_group = {
-    instance_types = ["g5.xlarge"]
+    instance_types = ["g5.xlarge", "g6.xlarge"]
     ami_type       = "AL2023_x86_64_NVIDIA"
     min_size       = 0
     max_size       = 2

@@ -96,8 +96,9 @@ resource "aws_eks_cluster" "this" {
     subnet_ids              = var.subnet_ids
     endpoint_private_access = true
     endpoint_public_access  = var.endpoint_public_access
-    # When the public endpoint is off this list is ignored by EKS; keep it
-    # empty-safe so nothing ever defaults to 0.0.0.0/0.
+    # When the public endpoint is off this list is ignored by EKS. When it is
+    # on, validation demands a non-empty list without a /0 (an empty list
+    # would make AWS open the endpoint to 0.0.0.0/0).
     public_access_cidrs = var.endpoint_public_access ? var.public_access_cidrs : null
   }
 
@@ -109,9 +110,12 @@ resource "aws_eks_cluster" "this" {
     }
   }
 
+  # Access entries only: cluster admins are the roles in admin_role_arns
+  # (below), never implicitly whoever ran the first apply, and no aws-auth
+  # ConfigMap to edit by hand.
   access_config {
-    authentication_mode                         = "API_AND_CONFIG_MAP"
-    bootstrap_cluster_creator_admin_permissions = true
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
   }
 
   tags = var.tags
@@ -176,7 +180,6 @@ resource "aws_iam_role" "node" {
 resource "aws_iam_role_policy_attachment" "node" {
   for_each = toset([
     "AmazonEKSWorkerNodePolicy",
-    "AmazonEKS_CNI_Policy",
     "AmazonEC2ContainerRegistryReadOnly",
     "AmazonSSMManagedInstanceCore",
   ])
@@ -281,8 +284,9 @@ resource "aws_eks_node_group" "this" {
     version = aws_launch_template.node[each.key].latest_version
   }
 
-  # Cluster-autoscaler reads these to scale a group up from zero nodes: it
-  # cannot inspect a node that does not exist to learn its labels and taints.
+  # EKS tags the group's Auto Scaling group with the first two itself, which
+  # is how cluster-autoscaler's auto-discovery finds it. The node-template
+  # tags are also put on the ASG (below), where the autoscaler reads them.
   tags = merge(
     var.tags,
     {
@@ -299,5 +303,124 @@ resource "aws_eks_node_group" "this" {
     ignore_changes = [scaling_config[0].desired_size]
   }
 
-  depends_on = [aws_iam_role_policy_attachment.node]
+  depends_on = [aws_iam_role_policy_attachment.node, aws_eks_addon.before_nodes]
+}
+
+# To scale a group up from zero nodes, cluster-autoscaler must know the labels
+# and taints of a node that does not exist yet. It reads them from the ASG's
+# node-template tags (and from eks:DescribeNodegroup); node group tags are not
+# propagated to the ASG, so they are put on it here.
+locals {
+  asg_template_tags = merge([
+    for role, ng in local.node_groups : {
+      for key, value in merge(
+        { for k, v in ng.labels : "k8s.io/cluster-autoscaler/node-template/label/${k}" => v },
+        { for t in ng.taints : "k8s.io/cluster-autoscaler/node-template/taint/${t.key}" => "${t.value}:NoSchedule" },
+      ) : "${role}/${key}" => { role = role, key = key, value = value }
+    }
+  ]...)
+}
+
+resource "aws_autoscaling_group_tag" "node_template" {
+  for_each = local.asg_template_tags
+
+  autoscaling_group_name = aws_eks_node_group.this[each.value.role].resources[0].autoscaling_groups[0].name
+
+  tag {
+    key                 = each.value.key
+    value               = each.value.value
+    propagate_at_launch = false
+  }
+}
+
+# --- Cluster access: admin roles through access entries -------------------------
+
+resource "aws_eks_access_entry" "admin" {
+  for_each = toset(var.admin_role_arns)
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.value
+  type          = "STANDARD"
+
+  tags = var.tags
+}
+
+resource "aws_eks_access_policy_association" "admin" {
+  for_each = toset(var.admin_role_arns)
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_eks_access_entry.admin[each.value].principal_arn
+  policy_arn    = "arn:${local.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+
+# --- Managed add-ons, pinned per Kubernetes version ---------------------------------
+# vpc-cni runs with its network policy agent, so the NetworkPolicies in
+# manifests/ are enforced. vpc-cni and ebs-csi use IRSA roles (modules/irsa)
+# instead of node-role permissions. The networking add-ons go in before the
+# node groups (nodes need the CNI to become Ready); CoreDNS and the EBS CSI
+# controller are Deployments and wait for nodes.
+
+locals {
+  addons = {
+    vpc-cni = {
+      before_nodes  = true
+      role_arn      = var.addon_role_arns.vpc_cni
+      configuration = jsonencode({ enableNetworkPolicy = "true" })
+    }
+    kube-proxy = {
+      before_nodes  = true
+      role_arn      = null
+      configuration = null
+    }
+    eks-pod-identity-agent = {
+      before_nodes  = true
+      role_arn      = null
+      configuration = null
+    }
+    coredns = {
+      before_nodes  = false
+      role_arn      = null
+      configuration = null
+    }
+    aws-ebs-csi-driver = {
+      before_nodes  = false
+      role_arn      = var.addon_role_arns.ebs_csi
+      configuration = null
+    }
+  }
+  addon_versions = var.addon_versions[var.kubernetes_version]
+}
+
+resource "aws_eks_addon" "before_nodes" {
+  for_each = { for name, a in local.addons : name => a if a.before_nodes }
+
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = each.key
+  addon_version               = local.addon_versions[each.key]
+  service_account_role_arn    = each.value.role_arn
+  configuration_values        = each.value.configuration
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  tags = var.tags
+}
+
+resource "aws_eks_addon" "after_nodes" {
+  for_each = { for name, a in local.addons : name => a if !a.before_nodes }
+
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = each.key
+  addon_version               = local.addon_versions[each.key]
+  service_account_role_arn    = each.value.role_arn
+  configuration_values        = each.value.configuration
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  tags = var.tags
+
+  depends_on = [aws_eks_node_group.this]
 }

@@ -6,21 +6,31 @@ locals {
   region    = data.aws_region.current.name
   issuer    = replace(var.oidc_issuer_url, "https://", "")
 
-  # role key => "namespace/serviceaccount"
+  # role key => "namespace/serviceaccount". Every role is assumable by its one
+  # service account; what it may do is granted below, exactly what the code
+  # behind it calls. operator, model_service and view call no AWS API (their
+  # secrets arrive as files from External Secrets), so they get no policy:
+  # their roles exist for the overlay's annotations and nothing else.
   service_accounts = {
-    operator         = var.service_account_names.operator
-    model_service    = var.service_account_names.model_service
-    view             = var.service_account_names.view
-    alb_controller   = var.service_account_names.alb_controller
-    external_secrets = var.service_account_names.external_secrets
+    operator           = var.service_account_names.operator
+    model_service      = var.service_account_names.model_service
+    view               = var.service_account_names.view
+    export             = var.service_account_names.export
+    alb_controller     = var.service_account_names.alb_controller
+    external_secrets   = var.service_account_names.external_secrets
+    cluster_autoscaler = var.service_account_names.cluster_autoscaler
+    vpc_cni            = var.service_account_names.vpc_cni
+    ebs_csi            = var.service_account_names.ebs_csi
   }
 
-  secret_readers = {
-    operator         = var.operator_secret_arns
-    model_service    = var.model_service_secret_arns
-    view             = var.view_secret_arns
-    external_secrets = var.external_secrets_secret_arns
+  # AWS-managed policies, for the AWS add-ons whose permissions AWS maintains
+  # with each add-on version.
+  managed_policies = {
+    vpc_cni = "arn:${local.partition}:iam::aws:policy/AmazonEKS_CNI_Policy"
+    ebs_csi = "arn:${local.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
   }
+
+  docs_objects = var.docs_export_prefix == "" ? "${var.docs_bucket_arn}/*" : "${var.docs_bucket_arn}/${trimsuffix(var.docs_export_prefix, "/")}/*"
 }
 
 # --- Trust: exactly one service account per role, audience sts -------------
@@ -61,19 +71,23 @@ resource "aws_iam_role" "this" {
   tags = merge(var.tags, { ServiceAccount = each.value })
 }
 
-# --- Secrets: each reader gets only the secrets listed for it ---------------
+resource "aws_iam_role_policy_attachment" "managed" {
+  for_each = local.managed_policies
 
-data "aws_iam_policy_document" "secrets" {
-  for_each = { for k, arns in local.secret_readers : k => arns if length(arns) > 0 }
+  role       = aws_iam_role.this[each.key].name
+  policy_arn = each.value
+}
 
+# --- External Secrets: read relnotes' secrets, nothing else -----------------------
+# The ClusterSecretStore's provider calls GetSecretValue (and DescribeSecret
+# for the secret's metadata); the secrets are encrypted with our key, which
+# it may use through Secrets Manager only.
+
+data "aws_iam_policy_document" "external_secrets" {
   statement {
-    sid = "ReadOwnSecrets"
-    actions = [
-      "secretsmanager:GetSecretValue",
-      "secretsmanager:DescribeSecret",
-      "secretsmanager:ListSecretVersionIds",
-    ]
-    resources = each.value
+    sid       = "ReadRelnotesSecrets"
+    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+    resources = var.external_secrets_secret_arns
   }
 
   statement {
@@ -89,37 +103,29 @@ data "aws_iam_policy_document" "secrets" {
   }
 }
 
-resource "aws_iam_role_policy" "secrets" {
-  for_each = data.aws_iam_policy_document.secrets
-
+resource "aws_iam_role_policy" "external_secrets" {
   name   = "read-secrets"
-  role   = aws_iam_role.this[each.key].id
-  policy = each.value.json
+  role   = aws_iam_role.this["external_secrets"].id
+  policy = data.aws_iam_policy_document.external_secrets.json
 }
 
-# --- Docs bucket: operator read/write, view read-only ------------------------
+# --- Static export: `relnotes export s3://<docs bucket>/<prefix>` ------------------
+# PutObject under the prefix only. No ListBucket/DeleteObject: the export
+# writes every page of the site on each run (overwrites are new versions of
+# the same keys, and the bucket's lifecycle expires old versions), so it never
+# lists or deletes. The bucket key is SSE-KMS: PutObject needs a data key,
+# through S3 only.
 
-data "aws_iam_policy_document" "docs" {
-  for_each = {
-    operator = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    view     = ["s3:GetObject"]
+data "aws_iam_policy_document" "export" {
+  statement {
+    sid       = "WriteExport"
+    actions   = ["s3:PutObject"]
+    resources = [local.docs_objects]
   }
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [var.docs_bucket_arn]
-  }
-
-  statement {
-    sid       = "Objects"
-    actions   = each.value
-    resources = ["${var.docs_bucket_arn}/*"]
-  }
-
-  statement {
-    sid       = "UseBucketKeyThroughS3"
-    actions   = each.key == "view" ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:GenerateDataKey"]
+    sid       = "EncryptThroughS3"
+    actions   = ["kms:GenerateDataKey"]
     resources = [var.docs_kms_key_arn]
 
     condition {
@@ -130,12 +136,62 @@ data "aws_iam_policy_document" "docs" {
   }
 }
 
-resource "aws_iam_role_policy" "docs" {
-  for_each = data.aws_iam_policy_document.docs
+resource "aws_iam_role_policy" "export" {
+  name   = "write-docs-export"
+  role   = aws_iam_role.this["export"].id
+  policy = data.aws_iam_policy_document.export.json
+}
 
-  name   = "docs-bucket"
-  role   = aws_iam_role.this[each.key].id
-  policy = each.value.json
+# --- Cluster autoscaler ------------------------------------------------------------
+# Auto-discovery and scale-from-zero reads (Describe*, eks:DescribeNodegroup
+# for a zero-node group's labels and taints), and the two mutating calls on
+# Auto Scaling groups tagged as owned by this cluster (EKS tags its managed
+# node groups' ASGs k8s.io/cluster-autoscaler/<cluster> = owned).
+
+data "aws_iam_policy_document" "cluster_autoscaler" {
+  #checkov:skip=CKV_AWS_356:The Describe* calls of Auto Scaling and EC2 accept only "*" as resource; eks:DescribeNodegroup is limited to this cluster's node groups and the two mutating calls to ASGs tagged as owned by this cluster.
+  statement {
+    sid = "Discover"
+    actions = [
+      "autoscaling:DescribeAutoScalingGroups",
+      "autoscaling:DescribeAutoScalingInstances",
+      "autoscaling:DescribeLaunchConfigurations",
+      "autoscaling:DescribeScalingActivities",
+      "autoscaling:DescribeTags",
+      "ec2:DescribeImages",
+      "ec2:DescribeInstanceTypes",
+      "ec2:DescribeLaunchTemplateVersions",
+      "ec2:GetInstanceTypesFromInstanceRequirements",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "NodeGroupTemplates"
+    actions   = ["eks:DescribeNodegroup"]
+    resources = ["arn:${local.partition}:eks:${local.region}:*:nodegroup/${var.cluster_name}/*/*"]
+  }
+
+  statement {
+    sid = "ScaleOwnGroups"
+    actions = [
+      "autoscaling:SetDesiredCapacity",
+      "autoscaling:TerminateInstanceInAutoScalingGroup",
+    ]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/k8s.io/cluster-autoscaler/${var.cluster_name}"
+      values   = ["owned"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "cluster_autoscaler" {
+  name   = "cluster-autoscaler"
+  role   = aws_iam_role.this["cluster_autoscaler"].id
+  policy = data.aws_iam_policy_document.cluster_autoscaler.json
 }
 
 # --- AWS Load Balancer Controller -----------------------------------------------
@@ -143,8 +199,8 @@ resource "aws_iam_role_policy" "docs" {
 # from "any elbv2.k8s.aws/cluster tag" to "this cluster's tag".
 
 data "aws_iam_policy_document" "alb_controller" {
-  #checkov:skip=CKV_AWS_111:Upstream controller policy: ELB/EC2 Create* calls do not support resource-level ARNs before the resource exists; mutations are constrained by this cluster's elbv2.k8s.aws/cluster tag.
-  #checkov:skip=CKV_AWS_356:Describe*/Create* EC2 and ELB calls only accept "*" as resource; the mutating statements carry tag conditions.
+  #checkov:skip=CKV_AWS_111:The upstream controller policy. Creating security groups, load balancers and target groups and changing, tagging or deleting them is limited to this cluster's elbv2.k8s.aws/cluster tag; listener/rule changes, target (de)registration, WAF/Shield association and opening node security groups to the ALB are not tag-conditioned, as upstream: listeners, rules and the node groups do not carry that tag.
+  #checkov:skip=CKV_AWS_356:Describe* calls and the Create* calls of resources that do not exist yet accept only "*"; of the statements on "*", the security-group, load-balancer and target-group mutations are tag-conditioned to this cluster, the listener/rule/WAF/Shield ones are not (see CKV_AWS_111).
   #checkov:skip=CKV_AWS_109:iam:CreateServiceLinkedRole is limited to the ELB service-linked role by the iam:AWSServiceName condition.
   statement {
     actions   = ["iam:CreateServiceLinkedRole"]

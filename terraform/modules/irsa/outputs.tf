@@ -1,5 +1,5 @@
 output "role_arns" {
-  description = "IRSA role ARNs keyed by role: operator, model_service, view, alb_controller, external_secrets."
+  description = "IRSA role ARNs keyed by role: operator, model_service, view, export, alb_controller, external_secrets, cluster_autoscaler, vpc_cni, ebs_csi."
   value       = { for k, r in aws_iam_role.this : k => r.arn }
 }
 

@@ -1,6 +1,11 @@
 variable "alias" {
   description = "Alias of the key, without the alias/ prefix."
   type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9/_-]{1,250}$", var.alias)) && !startswith(var.alias, "aws/") && !startswith(var.alias, "alias/")
+    error_message = "alias must be letters, digits, / _ - without the alias/ prefix, and not in the reserved aws/ namespace."
+  }
 }
 
 variable "description" {
@@ -23,6 +28,11 @@ variable "logs_log_group_prefix" {
   description = "Let CloudWatch Logs of this region use the key for log groups whose name starts with this prefix (e.g. /aws/eks/<cluster>/); null: no such grant."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.logs_log_group_prefix == null ? true : startswith(var.logs_log_group_prefix, "/") && endswith(var.logs_log_group_prefix, "/")
+    error_message = "logs_log_group_prefix must be null or a log group path prefix that starts and ends with /."
+  }
 }
 
 variable "tags" {

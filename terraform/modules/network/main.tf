@@ -194,3 +194,56 @@ resource "aws_flow_log" "this" {
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-flow-logs" })
 }
+
+# --- VPC endpoints ------------------------------------------------------------
+# S3 (gateway, free): image layers from ECR and the docs export stop paying
+# NAT data processing. The interface endpoints (ECR API + registry, STS for
+# IRSA, Secrets Manager for External Secrets) cost per hour and AZ; they pay
+# off only above ~1.4 TB/month of such traffic (README, "VPC endpoints"), so
+# they are a setting: on in prod (also keeps IRSA and image pulls working if
+# a NAT gateway fails), off in dev.
+
+data "aws_region" "current" {}
+
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id            = aws_vpc.this.id
+  service_name      = "com.amazonaws.${data.aws_region.current.name}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = aws_route_table.private[*].id
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-s3" })
+}
+
+resource "aws_security_group" "endpoints" {
+  count = length(var.interface_endpoints) > 0 ? 1 : 0
+
+  name        = "${var.name_prefix}-vpc-endpoints"
+  description = "Interface VPC endpoints of ${var.name_prefix}: HTTPS from the VPC"
+  vpc_id      = aws_vpc.this.id
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-vpc-endpoints" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
+  count = length(var.interface_endpoints) > 0 ? 1 : 0
+
+  security_group_id = aws_security_group.endpoints[0].id
+  description       = "HTTPS from inside the VPC"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = aws_vpc.this.cidr_block
+}
+
+resource "aws_vpc_endpoint" "interface" {
+  for_each = toset(var.interface_endpoints)
+
+  vpc_id              = aws_vpc.this.id
+  service_name        = "com.amazonaws.${data.aws_region.current.name}.${each.key}"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = aws_subnet.private[*].id
+  security_group_ids  = [aws_security_group.endpoints[0].id]
+  private_dns_enabled = true
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-${each.key}" })
+}

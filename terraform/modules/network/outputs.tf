@@ -32,3 +32,8 @@ output "flow_log_group_name" {
   description = "CloudWatch log group holding the VPC flow logs."
   value       = aws_cloudwatch_log_group.flow_logs.name
 }
+
+output "vpc_endpoint_ids" {
+  description = "IDs of the VPC endpoints keyed by service suffix (s3 gateway + interface endpoints)."
+  value       = merge({ s3 = aws_vpc_endpoint.s3.id }, { for k, e in aws_vpc_endpoint.interface : k => e.id })
+}

@@ -2,7 +2,33 @@ data "aws_partition" "current" {}
 
 locals {
   identifier = "${var.name_prefix}-pg"
-  family     = "postgres${split(".", var.engine_version)[0]}"
+  family     = "postgres${var.engine_version}"
+  log_types  = toset(["postgresql", "upgrade"])
+}
+
+# --- Log groups --------------------------------------------------------------------
+# Created before the instance, so RDS writes into groups with a retention and
+# our key instead of creating its own (kept forever, AWS-managed encryption,
+# and left behind by destroy).
+
+module "logs_kms" {
+  source = "../kms"
+
+  alias                 = "${local.identifier}-logs"
+  description           = "${local.identifier} Postgres logs"
+  logs_log_group_prefix = "/aws/rds/instance/${local.identifier}/"
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = local.log_types
+
+  name              = "/aws/rds/instance/${local.identifier}/${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = module.logs_kms.arn
+
+  tags = var.tags
 }
 
 resource "aws_db_subnet_group" "this" {
@@ -92,7 +118,10 @@ resource "aws_db_instance" "this" {
   #checkov:skip=CKV_AWS_293:deletion_protection is a variable, true by default and in prod; dev turns it off so the environment can be torn down.
   identifier = local.identifier
 
-  engine                     = "postgres"
+  engine = "postgres"
+  # The major version only: AWS applies minor upgrades in the maintenance
+  # window and the provider accepts any 16.x as matching "16", so an upgrade
+  # never shows up as drift (a pinned minor would plan a failing downgrade).
   engine_version             = var.engine_version
   auto_minor_version_upgrade = true
   instance_class             = var.instance_class
@@ -126,7 +155,7 @@ resource "aws_db_instance" "this" {
   skip_final_snapshot       = !var.deletion_protection
   final_snapshot_identifier = var.deletion_protection ? "${local.identifier}-final" : null
 
-  enabled_cloudwatch_logs_exports       = ["postgresql", "upgrade"]
+  enabled_cloudwatch_logs_exports       = sort(local.log_types)
   performance_insights_enabled          = var.performance_insights_enabled
   performance_insights_kms_key_id       = var.performance_insights_enabled ? var.kms_key_arn : null
   performance_insights_retention_period = var.performance_insights_enabled ? 7 : null
@@ -137,5 +166,5 @@ resource "aws_db_instance" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy_attachment.monitoring]
+  depends_on = [aws_iam_role_policy_attachment.monitoring, aws_cloudwatch_log_group.this]
 }

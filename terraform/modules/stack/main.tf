@@ -2,6 +2,7 @@
 # roots (envs/dev, envs/prod) call this with their terraform.tfvars settings.
 
 data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 
 locals {
   name_prefix   = "d32-release-${var.environment}"
@@ -13,7 +14,13 @@ locals {
     Environment = var.environment
     ManagedBy   = "terraform"
     Stack       = local.name_prefix
+    Owner       = var.settings.owner
   }
+
+  cluster_admin_role_arns = [
+    for name in var.settings.cluster_admin_role_names :
+    "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${name}"
+  ]
 }
 
 module "network" {
@@ -27,6 +34,7 @@ module "network" {
   single_nat_gateway      = var.settings.single_nat_gateway
   cluster_name            = local.cluster_name
   flow_log_retention_days = var.settings.log_retention_days
+  interface_endpoints     = var.settings.interface_endpoints
 
   tags = local.tags
 }
@@ -53,6 +61,11 @@ module "eks" {
   log_retention_days     = var.settings.log_retention_days
   app_node_group         = var.settings.app_node_group
   model_node_group       = var.settings.model_node_group
+  admin_role_arns        = local.cluster_admin_role_arns
+  addon_role_arns = {
+    vpc_cni = module.irsa.role_arns["vpc_cni"]
+    ebs_csi = module.irsa.role_arns["ebs_csi"]
+  }
 
   tags = local.tags
 }
@@ -70,6 +83,7 @@ module "rds" {
   backup_retention_days        = var.settings.rds_backup_retention_days
   performance_insights_enabled = var.settings.rds_performance_insights_enabled
   monitoring_interval          = var.settings.rds_monitoring_interval
+  log_retention_days           = var.settings.log_retention_days
   kms_key_arn                  = module.secrets.kms_key_arn
 
   tags = local.tags
@@ -84,6 +98,7 @@ module "redis" {
   allowed_security_groups        = { eks_nodes = module.eks.node_security_group_id }
   node_type                      = var.settings.redis_node_type
   num_cache_clusters             = var.settings.redis_num_cache_clusters
+  auth_token_version             = var.settings.redis_auth_token_version
   create_elasticache             = var.settings.redis_create_elasticache
   kms_key_arn                    = module.secrets.kms_key_arn
   secret_recovery_window_in_days = var.settings.secret_recovery_window_in_days
@@ -117,8 +132,6 @@ module "irsa" {
   oidc_provider_arn = module.eks.oidc_provider_arn
   oidc_issuer_url   = module.eks.oidc_issuer_url
 
-  operator_secret_arns      = [module.rds.master_secret_arn, module.redis.auth_secret_arn]
-  model_service_secret_arns = [module.secrets.openai_secret_arn]
   external_secrets_secret_arns = [
     module.rds.master_secret_arn,
     module.redis.auth_secret_arn,
@@ -126,9 +139,61 @@ module "irsa" {
   ]
   secrets_kms_key_arns = [module.secrets.kms_key_arn]
   docs_bucket_arn      = module.s3_docs.bucket_arn
+  docs_export_prefix   = var.settings.docs_export_prefix
   docs_kms_key_arn     = module.s3_docs.kms_key_arn
 
   tags = local.tags
+}
+
+# Helm values of the controllers the cluster needs before relnotes' manifests
+# (README, "From apply to kubectl get rn"): everything they need from this
+# stack, so an install is `terraform output -raw ... | helm install -f -`.
+locals {
+  app_nodes = { nodeSelector = { role = "app" } }
+
+  helm_values = {
+    aws_load_balancer_controller = yamlencode(merge(local.app_nodes, {
+      clusterName = module.eks.cluster_name
+      region      = var.settings.region
+      # Nodes allow one IMDS hop only, so the controller cannot discover
+      # these itself from a pod.
+      vpcId = module.network.vpc_id
+      serviceAccount = {
+        create      = true
+        name        = split("/", module.irsa.service_accounts["alb_controller"])[1]
+        annotations = { "eks.amazonaws.com/role-arn" = module.irsa.role_arns["alb_controller"] }
+      }
+    }))
+    external_secrets = yamlencode(merge(local.app_nodes, {
+      installCRDs = true
+      serviceAccount = {
+        create      = true
+        name        = split("/", module.irsa.service_accounts["external_secrets"])[1]
+        annotations = { "eks.amazonaws.com/role-arn" = module.irsa.role_arns["external_secrets"] }
+      }
+    }))
+    cluster_autoscaler = yamlencode(merge(local.app_nodes, {
+      awsRegion     = var.settings.region
+      autoDiscovery = { clusterName = module.eks.cluster_name }
+      # The autoscaler's minor version follows the cluster's.
+      image = { tag = "v${module.eks.cluster_version}.0" }
+      rbac = {
+        serviceAccount = {
+          create      = true
+          name        = split("/", module.irsa.service_accounts["cluster_autoscaler"])[1]
+          annotations = { "eks.amazonaws.com/role-arn" = module.irsa.role_arns["cluster_autoscaler"] }
+        }
+      }
+      extraArgs = {
+        # Scale the model group back to zero 10 minutes after its last
+        # model-service pod left; pick the group that wastes least.
+        expander                    = "least-waste"
+        balance-similar-node-groups = true
+        scale-down-unneeded-time    = "10m"
+        skip-nodes-with-system-pods = false
+      }
+    }))
+  }
 }
 
 module "dns" {

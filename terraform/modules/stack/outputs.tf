@@ -101,3 +101,40 @@ output "docs_bucket_name" {
   description = "Docs bucket name."
   value       = module.s3_docs.bucket_name
 }
+
+# --- Bring-up: what the controllers' installs and kubectl need -------------------
+
+output "vpc_id" {
+  description = "VPC of the cluster (the AWS Load Balancer Controller's vpcId: nodes allow one IMDS hop, so pods cannot look it up)."
+  value       = module.network.vpc_id
+}
+
+output "cluster_endpoint" {
+  description = "Private URL of the Kubernetes API (reachable from inside the VPC: SSM port forward, VPN or a bastion)."
+  value       = module.eks.cluster_endpoint
+}
+
+output "cluster_version" {
+  description = "Kubernetes minor version of the control plane (the cluster-autoscaler image follows it)."
+  value       = module.eks.cluster_version
+}
+
+output "node_group_names" {
+  description = "Managed node group names keyed by role (app, model); the autoscaler discovers them by tag."
+  value       = module.eks.node_group_names
+}
+
+output "export_role_arn" {
+  description = "IRSA role for relnotes/relnotes-export: s3:PutObject into the docs bucket (the export CronJob's service account)."
+  value       = module.irsa.role_arns["export"]
+}
+
+output "cluster_autoscaler_role_arn" {
+  description = "IRSA role for kube-system/cluster-autoscaler."
+  value       = module.irsa.role_arns["cluster_autoscaler"]
+}
+
+output "helm_values" {
+  description = "Helm values (YAML) per controller: aws_load_balancer_controller, external_secrets, cluster_autoscaler (cluster name, region, VPC ID, role ARNs)."
+  value       = local.helm_values
+}

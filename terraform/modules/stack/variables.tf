@@ -17,6 +17,9 @@ variable "environment" {
 variable "settings" {
   description = "Settings of the environment (from its terraform.tfvars); each attribute is documented inline in modules/stack/variables.tf."
   type = object({
+    # Team or person accountable for the environment (the Owner tag on
+    # every resource): an e-mail address or a team handle.
+    owner = string
     # AWS region and the two availability zones used by the subnets.
     region = string
     azs    = list(string)
@@ -24,6 +27,9 @@ variable "settings" {
     vpc_cidr = optional(string, "10.32.0.0/16")
     # One NAT gateway for both AZs (cheap) instead of one per AZ.
     single_nat_gateway = bool
+    # Interface VPC endpoints (ecr.api, ecr.dkr, sts, secretsmanager); the S3
+    # gateway endpoint is always there. See README, "VPC endpoints".
+    interface_endpoints = list(string)
     # Retention of the VPC flow logs and EKS control-plane logs, in days.
     log_retention_days = number
 
@@ -33,6 +39,10 @@ variable "settings" {
     # cluster_public_access_cidrs: office/VPN egress networks).
     cluster_endpoint_public_access = bool
     cluster_public_access_cidrs    = list(string)
+    # Names of the IAM roles (in this account, without path) that get
+    # cluster-admin through EKS access entries; the identity running
+    # Terraform gets none implicitly.
+    cluster_admin_role_names = list(string)
     # Shapes of the app and model node groups: instance_types, min_size,
     # max_size, desired_size, optional capacity_type / ami_type /
     # disk_size_gib. Typed and defaulted by modules/eks (app_node_group,
@@ -57,6 +67,8 @@ variable "settings" {
     # Create the ElastiCache subnet group and replication group. Leave true;
     # the moto-backed test sets false because moto cannot run their lifecycle.
     redis_create_elasticache = optional(bool, true)
+    # Bump to rotate the Redis AUTH token (see modules/redis).
+    redis_auth_token_version = optional(number, 1)
 
     # Public DNS zone under which the view host lives; create it (true) or
     # look up an existing one (false).
@@ -76,10 +88,38 @@ variable "settings" {
     # Wait until the certificate is ISSUED during apply.
     acm_wait_for_validation = optional(bool, true)
 
+    # Key prefix of the static export in the docs bucket ("" = whole bucket).
+    docs_export_prefix = optional(string, "")
+
     # Recovery window of Terraform-made secrets (0 = immediate delete).
     secret_recovery_window_in_days = number
     # Let destroy empty the docs bucket, the ECR repository and a created
     # hosted zone.
     force_destroy_data = bool
   })
+
+  validation {
+    condition     = can(regex("^([^@ ]+@[^@ ]+\\.[a-z]+|[a-z0-9][a-z0-9._-]{1,62})$", var.settings.owner))
+    error_message = "settings.owner must be an e-mail address or a team handle (lowercase letters, digits, ., _, -)."
+  }
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.settings.region)) && alltrue([for az in var.settings.azs : startswith(az, var.settings.region)])
+    error_message = "settings.region must be an AWS region name and every settings.azs entry one of its zones."
+  }
+
+  validation {
+    condition     = alltrue([for name in var.settings.cluster_admin_role_names : can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", name))])
+    error_message = "settings.cluster_admin_role_names must be IAM role names without a path."
+  }
+
+  validation {
+    condition     = var.settings.secret_recovery_window_in_days == 0 || (var.settings.secret_recovery_window_in_days >= 7 && var.settings.secret_recovery_window_in_days <= 30)
+    error_message = "settings.secret_recovery_window_in_days must be 0 or 7-30."
+  }
+
+  validation {
+    condition     = can(regex("^([a-z0-9-]+\\.)+[a-z]{2,}$", var.settings.dns_zone_name))
+    error_message = "settings.dns_zone_name must be a DNS name such as example.com (lowercase, no trailing dot)."
+  }
 }
