@@ -3,7 +3,8 @@
 ``Cluster`` is kmock's KubernetesEmulator plus what the API server does that relnotes relies on:
 uid, creationTimestamp and a ``metadata.generation`` bumped on spec changes only. ``FaultProxy``
 sits between the operator and the real model-service, counts chat completions (model calls) and
-can answer 503 or hang on demand. ``running_operator`` runs kopf in the test's event loop.
+can answer 503, hang, or answer 200 with a body that is not a completion on demand.
+``running_operator`` runs kopf in the test's event loop.
 """
 
 from __future__ import annotations
@@ -295,7 +296,7 @@ class FaultProxy:
 
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream
-        self.mode: Literal["pass", "503", "hang", "garbage"] = "pass"
+        self.mode: Literal["pass", "503", "hang", "garbage", "not-json"] = "pass"
         self.calls = 0  # chat completions forwarded to the model-service
         self.refused = 0  # chat completions answered with a fault
         self._session: aiohttp.ClientSession | None = None
@@ -318,6 +319,9 @@ class FaultProxy:
         if completion and self.mode == "hang":
             self.refused += 1
             await asyncio.sleep(3600)
+        if completion and self.mode == "not-json":  # a proxy's error page, answered 200
+            self.refused += 1
+            return web.Response(text="<html>upstream reset</html>", content_type="text/html")
         if completion and self.mode == "garbage":
             self.calls += 1
             return web.json_response(_garbage_completion())

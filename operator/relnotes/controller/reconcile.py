@@ -1,7 +1,8 @@
 """One attempt at a ReleaseNote: validate, produce, report; failures become kopf's verdicts.
 
 Domain errors say whether a retry can help. Retryable ones (model or store unavailable, a reply
-that failed validation fewer than ``invalid_output_attempts`` times in a row) become
+that failed validation fewer than ``invalid_output_attempts`` times in a row for this generation
+and regenerate token) become
 ``TemporaryError`` with a capped exponential delay; the rest become ``PermanentError`` with the
 phase ``Failed``. Either way the status and an Event say why, in the same words.
 """
@@ -15,7 +16,14 @@ import kopf
 from pydantic import ValidationError
 
 from relnotes.controller.context import OperatorContext
-from relnotes.controller.status import Observed, Phase, Stage, failure, ready
+from relnotes.controller.status import (
+    REGENERATE_ANNOTATION,
+    Observed,
+    Phase,
+    Stage,
+    failure,
+    ready,
+)
 from relnotes.models.errors import InvalidOutput, RelnotesError, StoreUnavailable
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.storage.note_store import NoteRef
@@ -101,7 +109,11 @@ async def _verdict(
     if retrying:
         message = f"{error.message}; retrying in {delay:g}s"
     elif exhausted:
-        reason, message = "InvalidOutputExhausted", f"{invalid} invalid replies: {error.message}"
+        reason = "InvalidOutputExhausted"
+        message = (
+            f"the model gave {invalid} invalid replies in a row for this spec: {error.message};"
+            f" drafted again on the next spec change or a new {REGENERATE_ANNOTATION} value"
+        )
     else:
         message = error.message
     patch.status.update(
