@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import asyncio
 
-from harness import Cluster, FaultProxy, eventually, note_rows
-from test_operator import all_ready, condition, create, is_ready, merge, status
+import pytest
+import redis
+from harness import Cluster, FaultProxy, eventually, note_rows, running_operator
+from servers import RedisServer
+from test_operator import SUMMARY, all_ready, condition, create, is_ready, merge, status
+
+from relnotes.config import DETERMINISTIC_MODEL as DETERMINISTIC
+from relnotes.controller.handlers import build_registry
+from relnotes.models.spec import ReleaseNoteSpec
+from relnotes.services.generation import cache_key
 
 REGENERATE = "relnotes.io/regenerate"
 
@@ -69,3 +77,89 @@ async def test_exhausted_invalid_output_is_drafted_again_on_a_spec_change_or_new
     assert is_ready(operator, "bad-model", generation=2)
     uid = operator.note("ns1", "bad-model")["metadata"]["uid"]
     assert [(r[1], r[2]) for r in note_rows(database, uid)] == [(1, "Failed"), (2, "Ready")]
+
+
+async def test_a_dead_replicas_lock_frees_within_one_lease_and_the_wait_shows(
+    cluster: Cluster,
+    operator_env: None,
+    model: FaultProxy,
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RELNOTES_REDIS_URL", redis_url)
+    monkeypatch.setenv("RELNOTES_LOCK_EXPIRY_SECONDS", "3")
+    key = cache_key(ReleaseNoteSpec.model_validate({"changeSummary": SUMMARY}), DETERMINISTIC)
+    dead = redis.Redis.from_url(redis_url)
+    dead.set(f"relnotes:lock:{key}", "a-replica-killed-mid-generation", px=3000)
+    dead.close()
+    async with running_operator(build_registry()):
+        started = asyncio.get_running_loop().time()
+        await create(cluster, "orphaned")
+        await eventually(lambda: status(cluster, "orphaned").get("phase") == "Generating")
+        waiting = condition(cluster, "orphaned", "Ready")
+        assert waiting["reason"] == "WaitingForLock"
+        assert "another worker" in waiting["message"]
+        await eventually(lambda: is_ready(cluster, "orphaned"), timeout_s=10)
+        assert asyncio.get_running_loop().time() - started < 3 + 3  # one lease, then drafted
+    assert model.calls == 1
+
+
+async def test_a_slow_model_shows_generating_and_its_timeout_names_the_model(
+    cluster: Cluster, operator_env: None, model: FaultProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELNOTES_PROGRESS_AFTER_SECONDS", "0.3")
+    monkeypatch.setenv("RELNOTES_UPSTREAM_MAX_RETRIES", "2")  # never used on a timeout
+    model.mode = "hang"
+    async with running_operator(build_registry()):
+        await create(cluster, "slow")
+        await eventually(lambda: status(cluster, "slow").get("phase") == "Generating")
+        assert condition(cluster, "slow", "Ready")["reason"] == "WaitingForModel"
+        await eventually(lambda: status(cluster, "slow").get("phase") == "Retrying")
+        ready = condition(cluster, "slow", "Ready")
+        assert ready["reason"] == "ModelUnavailable"
+        assert "timed out" in ready["message"]
+        assert model.refused == 1  # the timed-out request was not resent by the SDK
+        model.mode = "pass"
+        await eventually(lambda: is_ready(cluster, "slow"), timeout_s=30)
+
+
+async def test_a_failing_model_service_gets_one_probe_per_backoff_not_one_per_object(
+    cluster: Cluster, operator_env: None, model: FaultProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELNOTES_BREAKER_CAP_SECONDS", "1")
+    model.mode = "503"
+    summaries = [f"Rotate the {n} credentials in every region" for n in range(10)]
+    names = [f"down-{i}" for i in range(30)]
+    async with running_operator(build_registry()):
+        await asyncio.gather(*(create(cluster, n, summaries[i % 10]) for i, n in enumerate(names)))
+        await eventually(lambda: all(status(cluster, n).get("phase") == "Retrying" for n in names))
+        await asyncio.sleep(4)
+        # Ten distinct inputs failed together once; then one probe per interval (0.3 s, 0.6 s,
+        # then 1 s): about 15, where every input retrying on its own made 60 and more.
+        assert model.refused <= 10 + 8, model.refused
+        model.mode = "pass"
+        cleared = asyncio.get_running_loop().time()
+        await all_ready(cluster, names, timeout_s=30)
+        assert asyncio.get_running_loop().time() - cleared <= 30
+    assert model.calls == 10  # one per distinct input
+
+
+@pytest.mark.parametrize("redis_fault", ["absent", "stopped"])
+async def test_without_redis_identical_inputs_still_cost_one_call_each(
+    cluster: Cluster,
+    operator_env: None,
+    model: FaultProxy,
+    private_redis: RedisServer,
+    monkeypatch: pytest.MonkeyPatch,
+    redis_fault: str,
+) -> None:
+    if redis_fault == "stopped":
+        monkeypatch.setenv("RELNOTES_REDIS_URL", private_redis.url)
+    summaries = [f"Resize the {what} volume to 200 GiB" for what in ("db", "mq", "logs", "tmp")]
+    names = [f"solo-{i}" for i in range(20)]
+    async with running_operator(build_registry()):
+        private_redis.stop()
+        await asyncio.gather(*(create(cluster, n, summaries[i % 4]) for i, n in enumerate(names)))
+        await all_ready(cluster, names, timeout_s=30)
+    assert model.calls == 4
+    assert [status(cluster, n)["cacheHit"] for n in names].count(False) == 4

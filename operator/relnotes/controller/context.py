@@ -10,6 +10,7 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 from psycopg import AsyncConnection
@@ -20,6 +21,7 @@ from redis.asyncio import Redis
 from relnotes.config import Settings
 from relnotes.controller.settings import ControllerSettings
 from relnotes.controller.sweep import ClusterInventory, sweep_forever
+from relnotes.services.breaker import CircuitBreaker
 from relnotes.services.drafting import Drafter, build_drafter
 from relnotes.services.generation import NoteGenerator
 from relnotes.services.notes import NoteService
@@ -47,6 +49,7 @@ class OperatorContext:
     notes: NoteService
     http: aiohttp.ClientSession
     sweeper: "asyncio.Task[None] | None" = field(default=None, init=False)
+    kopf_settings: Any = field(default=None, init=False)  # kopf's, for out-of-band patches
 
     @classmethod
     async def open(cls, settings: Settings, config: ControllerSettings) -> "OperatorContext":
@@ -72,7 +75,8 @@ class OperatorContext:
         if settings.redis_url:
             redis = build_redis(settings.redis_url, timeout_s=config.redis_timeout_seconds)
             cache = RedisCache(redis, lock_expiry_s=config.lock_expiry_seconds)
-        drafter = build_drafter(settings)
+        breaker = CircuitBreaker(base_s=config.retry_base_seconds, cap_s=config.breaker_cap_seconds)
+        drafter = build_drafter(settings, breaker=breaker)
         generator = NoteGenerator(
             drafter,
             cache,
@@ -85,6 +89,7 @@ class OperatorContext:
             store,
             default_model=settings.default_model(),
             timeout_s=config.generation_timeout_seconds,
+            progress_after_s=config.progress_after_seconds,
         )
         http = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=config.probe_timeout_seconds)

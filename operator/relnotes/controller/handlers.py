@@ -97,6 +97,7 @@ def register(registry: kopf.OperatorRegistry) -> None:
             raise kopf.TemporaryError(error.message, delay=config.retry_base_seconds) from error
         except ValueError as error:
             raise kopf.PermanentError(str(error)) from error
+        context.kopf_settings = settings
         context.start_sweeper(tuple(memo.get(NAMESPACES) or ()))
         memo["context"] = context
         # Start-up is done: what exists now (modules, classes, validators, pools) lives as long
@@ -115,13 +116,23 @@ def register(registry: kopf.OperatorRegistry) -> None:
     @kopf.on.update(*_RESOURCE, id="generate", field="spec", registry=registry)
     @kopf.on.resume(*_RESOURCE, id="generate", when=needs_generation, registry=registry)
     async def generate(
-        body: kopf.Body, patch: kopf.Patch, retry: int, memo: kopf.Memo, **_: Any
+        body: kopf.Body,
+        patch: kopf.Patch,
+        retry: int,
+        memo: kopf.Memo,
+        resource: kopf.Resource,
+        **_: Any,
     ) -> None:
-        await reconcile(context_of(memo), body, patch, retry, force=False)
+        await reconcile(context_of(memo), body, patch, retry, force=False, resource=resource)
 
     @kopf.on.update(*_RESOURCE, field=_REGENERATE_FIELD, registry=registry)
     async def regenerate(
-        body: kopf.Body, patch: kopf.Patch, retry: int, memo: kopf.Memo, **_: Any
+        body: kopf.Body,
+        patch: kopf.Patch,
+        retry: int,
+        memo: kopf.Memo,
+        resource: kopf.Resource,
+        **_: Any,
     ) -> None:
         token = Observed.from_body(body, None).token
         handled = (patch.get("status") or {}).get("regenerateToken") or (
@@ -129,7 +140,7 @@ def register(registry: kopf.OperatorRegistry) -> None:
         ).get("regenerateToken")
         if token is None or token == handled:
             return  # removed, or already handled by a spec change in this same cycle
-        await reconcile(context_of(memo), body, patch, retry, force=True)
+        await reconcile(context_of(memo), body, patch, retry, force=True, resource=resource)
 
     @kopf.on.event(*_RESOURCE, id="forget", when=_deleted, registry=registry)
     async def forget(body: kopf.Body, memo: kopf.Memo, **_: Any) -> None:

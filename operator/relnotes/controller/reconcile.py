@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import kopf
+from kopf._cogs.clients import api as kopf_api
+from kopf._cogs.structs.references import NamespaceName
 from pydantic import ValidationError
 
 from relnotes.controller.context import OperatorContext
@@ -22,10 +24,13 @@ from relnotes.controller.status import (
     Phase,
     Stage,
     failure,
+    generating,
     ready,
 )
 from relnotes.models.errors import InvalidOutput, RelnotesError, StoreUnavailable
 from relnotes.models.spec import ReleaseNoteSpec
+from relnotes.services.breaker import CircuitOpen
+from relnotes.services.notes import Report
 from relnotes.storage.note_store import NoteRef
 
 __all__ = ["parse_spec", "reconcile"]
@@ -44,7 +49,13 @@ def parse_spec(raw: Mapping[str, Any]) -> ReleaseNoteSpec:
 
 
 async def reconcile(
-    ctx: OperatorContext, body: kopf.Body, patch: kopf.Patch, retry: int, *, force: bool
+    ctx: OperatorContext,
+    body: kopf.Body,
+    patch: kopf.Patch,
+    retry: int,
+    *,
+    force: bool,
+    resource: kopf.Resource | None = None,
 ) -> None:
     """Generate and record the note for ``body``'s current generation; patch status."""
     observed = Observed.from_body(body, ctx.settings.view_base_url)
@@ -70,7 +81,8 @@ async def reconcile(
         log.warning("invalid spec", extra={**extra, "error": message})
         raise kopf.PermanentError(message) from error
     try:
-        generation = await ctx.notes.produce(ref, spec, force=force)
+        report = _reporter(ctx, resource, observed, ref) if resource is not None else None
+        generation = await ctx.notes.produce(ref, spec, force=force, report=report)
     except RelnotesError as error:
         raise await _verdict(ctx, body, patch, observed, ref, spec, error, retry) from error
     patch.status.update(ready(observed, generation, now=now))
@@ -84,6 +96,35 @@ async def reconcile(
             message=f"note drafted by {provenance.provider}/{provenance.model}"
             f" in {provenance.latency_ms} ms ({provenance.usage.total_tokens} tokens)",
         )
+
+
+def _reporter(
+    ctx: OperatorContext, resource: kopf.Resource, observed: Observed, ref: NoteRef
+) -> Report:
+    """Patch phase ``Generating`` with its reason while the handler still waits.
+
+    kopf applies a handler's own patch only when the handler returns, so a wait of a minute
+    would show nothing; this patches the status subresource at once, through kopf's client
+    (kopf has no public call for it), with kopf's credentials.
+    """
+    namespace = NamespaceName(ref.namespace)
+    url = resource.get_url(namespace=namespace, name=ref.name, subresource="status")
+
+    async def report(reason: str, message: str) -> None:
+        status = generating(observed, reason=reason, message=message, now=datetime.now(UTC))
+        await kopf_api.patch(
+            url=url,
+            headers={"Content-Type": "application/merge-patch+json"},
+            payload={"status": status},
+            settings=ctx.kopf_settings,
+            logger=log,
+        )
+        log.info(
+            "generation waits",
+            extra={"namespace": ref.namespace, "resource": ref.name, "reason": reason},
+        )
+
+    return report
 
 
 async def _verdict(
@@ -105,6 +146,8 @@ async def _verdict(
     kopf.warn(body, reason=reason, message=error.message)
     retrying = error.retryable and not exhausted
     delay = ctx.config.backoff(retry, error.retry_after) if retrying else 0.0
+    if isinstance(error, CircuitOpen) and error.retry_after is not None:
+        delay = error.retry_after  # the breaker's next probe, shared by every waiting note
     phase: Phase = "Retrying" if retrying else "Failed"
     if retrying:
         message = f"{error.message}; retrying in {delay:g}s"

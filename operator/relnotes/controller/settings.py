@@ -19,7 +19,9 @@ class ControllerSettings(BaseSettings):
     retry_cap_seconds: float = Field(default=300.0, gt=0, le=3600)
     invalid_output_attempts: int = Field(default=3, ge=1, le=20)
     generation_timeout_seconds: float = Field(default=90.0, gt=0, le=3600)
-    lock_expiry_seconds: float = Field(default=150.0, gt=0, le=3600)
+    lock_expiry_seconds: float = Field(default=15.0, ge=1, le=300)  # a lease, renewed
+    breaker_cap_seconds: float = Field(default=20.0, gt=0, le=600)
+    progress_after_seconds: float = Field(default=2.0, gt=0, le=600)
     delete_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
     redis_timeout_seconds: float = Field(default=2.0, gt=0, le=10)
     probe_timeout_seconds: float = Field(default=2.0, gt=0, le=30)

@@ -13,7 +13,15 @@ from typing import Any, Literal
 from relnotes.controller.conditions import Condition, merge
 from relnotes.services.generation import Generation
 
-__all__ = ["REGENERATE_ANNOTATION", "Observed", "Phase", "Stage", "failure", "ready"]
+__all__ = [
+    "REGENERATE_ANNOTATION",
+    "Observed",
+    "Phase",
+    "Stage",
+    "failure",
+    "generating",
+    "ready",
+]
 
 REGENERATE_ANNOTATION = "relnotes.io/regenerate"
 MAX_TOKEN = 253
@@ -124,6 +132,22 @@ def failure(
         "observedGeneration": observed.generation,
         "invalidOutputs": invalid_outputs,
         "invalidOutputsToken": observed.token if invalid_outputs else None,
+        "conditions": merge(
+            observed.conditions, conditions, generation=observed.generation, now=now
+        ),
+    }
+
+
+def generating(observed: Observed, *, reason: str, message: str, now: datetime) -> dict[str, Any]:
+    """The status of a generation still under way, waiting on ``reason`` (a lock, a model)."""
+    conditions = [
+        Condition("Accepted", "True", "SpecValid", "the spec is valid"),
+        Condition("Generated", "Unknown", reason, message),
+        Condition("Ready", "False", reason, message),
+    ]
+    return {
+        "phase": "Generating",
+        "observedGeneration": observed.generation,
         "conditions": merge(
             observed.conditions, conditions, generation=observed.generation, now=now
         ),

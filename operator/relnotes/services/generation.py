@@ -1,16 +1,22 @@
 """Generation: a spec in, a note out, with the cache and its lock in between.
 
-Identical inputs (many resources, kopf retries, two operator replicas) share one cache key; the
-first caller claims the key (takes its lock) and drafts, the others wait on the claim and then
-find the note in the cache, so they cost one model call. Failures are never cached.
-``before_model_call`` lets the operator refuse to spend on a model call it could not record.
+Identical inputs (many resources, kopf retries, two operator replicas) share one cache key.
+Within a process, callers of one key share one in-flight generation (single flight), with or
+without Redis; across replicas, the first claims the key (takes its lock) and drafts, the others
+wait on the claim and then find the note in the cache. Either way, one model call per distinct
+input, and a failure is shared by everyone who waited for it, never cached.
+``before_model_call`` lets the operator refuse to spend on a model call it could not record;
+``on_stage`` tells it what the generation waits on now (``cache``, ``lock``, ``store``,
+``model``).
 """
 
+import asyncio
 import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from relnotes.config import DETERMINISTIC_MODEL
 from relnotes.models.result import GeneratedNote
@@ -19,9 +25,13 @@ from relnotes.services.drafting import Drafter
 from relnotes.services.prompt import PROMPT_VERSION
 from relnotes.storage.cache import DraftCache
 
-__all__ = ["Generation", "NoteGenerator", "cache_key"]
+__all__ = ["Generation", "NoteGenerator", "Stage", "cache_key"]
 
 log = logging.getLogger(__name__)
+
+Stage = Literal["cache", "lock", "store", "model"]
+OnStage = Callable[[Stage], None]
+BeforeCall = Callable[[str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,10 @@ def cache_key(spec: ReleaseNoteSpec, model: str) -> str:
     return "rn1:" + hashlib.sha256(encoded).hexdigest()
 
 
+def _ignore(stage: Stage) -> None:
+    del stage
+
+
 class NoteGenerator:
     """Cache first, then one coalesced model call per distinct input."""
 
@@ -54,6 +68,7 @@ class NoteGenerator:
         self._cache = cache
         self._ttl_s = ttl_s
         self._lock_timeout_s = lock_timeout_s
+        self._flights: dict[str, asyncio.Task[Generation]] = {}
 
     async def generate(
         self,
@@ -61,17 +76,58 @@ class NoteGenerator:
         model: str,
         *,
         force: bool = False,
-        before_model_call: Callable[[str], Awaitable[None]] | None = None,
+        before_model_call: BeforeCall | None = None,
+        on_stage: OnStage = _ignore,
     ) -> Generation:
-        """The note for ``spec``; ``force`` skips the cache lookup (but still fills it)."""
+        """The note for ``spec``; ``force`` skips the cache lookup (but still fills it).
+
+        A caller that finds its key in flight in this process waits for that flight instead
+        (shielded: its own timeout does not cancel the flight others wait on) and shares its
+        note, as a cache hit, or its error.
+        """
         key = cache_key(spec, model)
-        async with self._cache.claim(key, self._lock_timeout_s, lookup=not force) as claim:
+        if force:
+            return await self._generate(key, spec, model, True, before_model_call, on_stage)
+        flight = self._flights.get(key)
+        if flight is None:
+            flight = asyncio.create_task(
+                self._generate(key, spec, model, False, before_model_call, on_stage),
+                name=f"relnotes-generate-{key[4:16]}",
+            )
+            self._flights[key] = flight
+            flight.add_done_callback(lambda done: self._landed(key, done))
+            return await asyncio.shield(flight)
+        on_stage("lock")
+        shared = await asyncio.shield(flight)
+        return Generation(shared.note, key, cache_hit=True)
+
+    def _landed(self, key: str, flight: "asyncio.Task[Generation]") -> None:
+        if self._flights.get(key) is flight:
+            del self._flights[key]
+        if not flight.cancelled():
+            flight.exception()  # retrieved: a flight nobody awaits any more logs no warning
+
+    async def _generate(
+        self,
+        key: str,
+        spec: ReleaseNoteSpec,
+        model: str,
+        force: bool,
+        before_model_call: BeforeCall | None,
+        on_stage: OnStage,
+    ) -> Generation:
+        on_stage("cache")
+        async with self._cache.claim(
+            key, self._lock_timeout_s, lookup=not force, on_wait=lambda: on_stage("lock")
+        ) as claim:
             if claim.note is not None:
                 return Generation(claim.note, key, cache_hit=True)
             if not claim.locked:
                 log.warning("drafting without the generation lock", extra={"cache_key": key})
             if before_model_call is not None:
+                on_stage("store")
                 await before_model_call(key)
+            on_stage("model")
             note = await self._drafter.draft(spec, model)
             await claim.fill(note, self._ttl_s)
         return Generation(note, key, cache_hit=False)

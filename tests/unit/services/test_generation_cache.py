@@ -1,6 +1,7 @@
 """The generator: cache hits, one model call per distinct input, no cached failures."""
 
 import asyncio
+from contextlib import AbstractAsyncContextManager
 
 import pytest
 
@@ -13,7 +14,11 @@ from relnotes.services.drafting import Drafter
 from relnotes.services.engines.offline import DeterministicEngine
 from relnotes.services.engines.router import EngineRouter
 from relnotes.services.generation import NoteGenerator, cache_key
-from relnotes.storage.cache import MemoryCache
+from relnotes.storage.cache import Claim, MemoryCache, OnWait
+
+
+def _none() -> None:
+    """Nobody to tell."""
 
 
 class CountingDrafter(Drafter):
@@ -89,3 +94,32 @@ async def test_a_failing_pre_call_check_prevents_the_model_call() -> None:
         await generator.generate(spec(), DETERMINISTIC_MODEL, before_model_call=database_down)
     assert drafter.calls == 0
     assert keys == [cache_key(spec(), DETERMINISTIC_MODEL)]  # the intent names the cache key
+
+
+async def test_in_flight_identical_inputs_share_one_call_and_its_failure() -> None:
+    drafter = CountingDrafter(failures=1)
+
+    class NoCoalescingCache:
+        """A cache that never makes anyone wait (Redis down): single flight must coalesce."""
+
+        def claim(
+            self, key: str, timeout_s: float, *, lookup: bool = True, on_wait: OnWait = _none
+        ) -> AbstractAsyncContextManager[Claim]:
+            return MemoryCache().claim(key, timeout_s, lookup=lookup)
+
+    generator = NoteGenerator(drafter, NoCoalescingCache(), ttl_s=60)
+    failed = await asyncio.gather(
+        *(generator.generate(spec(), DETERMINISTIC_MODEL) for _ in range(10)),
+        return_exceptions=True,
+    )
+    assert all(isinstance(f, ModelUnavailable) for f in failed)
+    stages: list[str] = []
+    results = await asyncio.gather(
+        *(
+            generator.generate(spec(), DETERMINISTIC_MODEL, on_stage=stages.append)
+            for _ in range(10)
+        )
+    )
+    assert drafter.calls == 2
+    assert [r.cache_hit for r in results].count(False) == 1
+    assert stages.count("lock") == 9  # everyone but the caller that drafted waited for it
