@@ -11,8 +11,18 @@ import asyncio
 import pytest
 import redis
 from harness import Cluster, FaultProxy, eventually, note_rows, running_operator
-from servers import RedisServer
-from test_operator import SUMMARY, all_ready, condition, create, is_ready, merge, status
+from servers import PostgresServer, RedisServer
+from test_operator import (
+    BASE,
+    SUMMARY,
+    all_ready,
+    condition,
+    create,
+    is_ready,
+    merge,
+    operator_events_for,
+    status,
+)
 
 from relnotes.config import DETERMINISTIC_MODEL as DETERMINISTIC
 from relnotes.controller.handlers import build_registry
@@ -163,3 +173,45 @@ async def test_without_redis_identical_inputs_still_cost_one_call_each(
         await all_ready(cluster, names, timeout_s=30)
     assert model.calls == 4
     assert [status(cluster, n)["cacheHit"] for n in names].count(False) == 4
+
+
+async def test_after_postgres_restarts_the_first_reconcile_succeeds(
+    cluster: Cluster, model: FaultProxy, own_postgres: tuple[PostgresServer, str]
+) -> None:
+    server, dsn = own_postgres
+    warm = [f"warm-{i}" for i in range(4)]
+    async with running_operator(build_registry()):
+        await asyncio.gather(*(create(cluster, n, f"Warm up pool connection {n}") for n in warm))
+        await all_ready(cluster, warm)  # the pool's connections are open and idle now
+        server.stop()
+        server.start()
+        back = asyncio.get_running_loop().time()
+        await create(cluster, "after", "Shorten the ALB idle timeout to 60 seconds")
+        await eventually(lambda: is_ready(cluster, "after"), timeout_s=30)
+        assert asyncio.get_running_loop().time() - back < 5
+        assert not operator_events_for(cluster, "after", "StoreUnavailable")
+        uid = cluster.note("ns1", "after")["metadata"]["uid"]
+        assert [(r[1], r[2]) for r in note_rows(dsn, uid)] == [(1, "Ready")]
+
+
+async def test_the_sweep_runs_within_seconds_once_postgres_is_back(
+    cluster: Cluster,
+    model: FaultProxy,
+    own_postgres: tuple[PostgresServer, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server, dsn = own_postgres
+    monkeypatch.setenv("RELNOTES_SWEEP_INTERVAL_SECONDS", "600")  # a whole interval: never
+    async with running_operator(build_registry()):
+        await create(cluster, "gone")
+        await eventually(lambda: is_ready(cluster, "gone"))
+    uid = cluster.note("ns1", "gone")["metadata"]["uid"]
+    await cluster.delete(f"{BASE}/gone")  # nobody is watching
+    server.stop()
+    monkeypatch.setenv("RELNOTES_MIGRATE_ON_START", "false")
+    async with running_operator(build_registry()):
+        await asyncio.sleep(1)  # the sweep at start fails: Postgres is down
+        server.start()
+        back = asyncio.get_running_loop().time()
+        await eventually(lambda: note_rows(dsn, uid)[0][3] is not None, timeout_s=15)
+        assert asyncio.get_running_loop().time() - back < 10

@@ -113,6 +113,7 @@ class OperatorContext:
                 patterns,
                 interval_s=self.config.sweep_interval_seconds,
                 timeout_s=self.config.sweep_timeout_seconds,
+                retry_s=self.config.retry_base_seconds,
             ),
             name="relnotes-history-sweep",
         )

@@ -24,7 +24,7 @@ from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool
 
 from relnotes.models.errors import StoreUnavailable
-from relnotes.storage.database import connection
+from relnotes.storage.database import with_connection
 
 __all__ = ["BatchedWriter", "Batcher"]
 
@@ -112,9 +112,13 @@ class BatchedWriter(Batcher[Params, None]):
 
     async def _send_batch(self, items: list[Params]) -> Sequence[Exception | None]:
         rows = sorted(items, key=self._order)
-        try:
-            async with connection(self._pool, self._action) as conn, conn.cursor() as cursor:
+
+        async def write_all(conn: AsyncConnection[TupleRow]) -> None:
+            async with conn.cursor() as cursor:
                 await cursor.executemany(self._statement, rows)
+
+        try:
+            await with_connection(self._pool, self._action, write_all)
         except StoreUnavailable as error:
             if not _statement_failed(error):
                 raise  # Postgres is unreachable
@@ -127,9 +131,11 @@ class BatchedWriter(Batcher[Params, None]):
         return isinstance(error, StoreUnavailable)  # unreachable: the rest would wait, then fail
 
     async def _write_one(self, params: Params) -> StoreUnavailable | None:
+        async def write(conn: AsyncConnection[TupleRow]) -> None:
+            await conn.execute(self._statement, params)
+
         try:
-            async with connection(self._pool, self._action) as conn:
-                await conn.execute(self._statement, params)
+            await with_connection(self._pool, self._action, write)
         except StoreUnavailable as error:
             return error
         return None
