@@ -374,7 +374,7 @@ async def running_operator(
     registry: kopf.OperatorRegistry,
     *,
     startup_timeout_s: float = 20.0,
-    liveness_endpoint: str | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> AsyncIterator[kopf.OperatorSettings]:
     """Run kopf against the cluster in KUBECONFIG, in a thread of its own, until the block exits.
 
@@ -397,7 +397,7 @@ async def running_operator(
                     standalone=True,
                     stop_flag=stop,
                     ready_flag=ready,
-                    liveness_endpoint=liveness_endpoint,
+                    memo=kopf.Memo(memo or {}),
                 )
             )
         except BaseException as error:

@@ -19,6 +19,7 @@ from psycopg_pool import AsyncConnectionPool
 from redis.asyncio import Redis
 
 from relnotes.config import Settings
+from relnotes.controller.metrics import OperatorMetrics
 from relnotes.controller.settings import ControllerSettings
 from relnotes.controller.sweep import ClusterInventory, sweep_forever
 from relnotes.services.breaker import CircuitBreaker
@@ -48,6 +49,7 @@ class OperatorContext:
     store: NoteStore
     notes: NoteService
     http: aiohttp.ClientSession
+    metrics: OperatorMetrics
     sweeper: "asyncio.Task[None] | None" = field(default=None, init=False)
     kopf_settings: Any = field(default=None, init=False)  # kopf's, for out-of-band patches
 
@@ -70,11 +72,14 @@ class OperatorContext:
             acquire_timeout_s=config.db_timeout_seconds,
         )
         await pool.open(wait=False)
+        metrics = OperatorMetrics()
         redis = None
         cache: DraftCache = MemoryCache()
         if settings.redis_url:
             redis = build_redis(settings.redis_url, timeout_s=config.redis_timeout_seconds)
-            cache = RedisCache(redis, lock_expiry_s=config.lock_expiry_seconds)
+            cache = RedisCache(
+                redis, lock_expiry_s=config.lock_expiry_seconds, on_error=metrics.redis_error
+            )
         breaker = CircuitBreaker(base_s=config.retry_base_seconds, cap_s=config.breaker_cap_seconds)
         drafter = build_drafter(settings, breaker=breaker)
         generator = NoteGenerator(
@@ -82,6 +87,7 @@ class OperatorContext:
             cache,
             ttl_s=settings.cache_ttl_seconds,
             lock_timeout_s=config.generation_timeout_seconds,
+            events=metrics,
         )
         store = NoteStore(pool)
         notes = NoteService(
@@ -102,7 +108,7 @@ class OperatorContext:
                 "default_model": settings.default_model(),
             },
         )
-        return cls(settings, config, pool, redis, drafter, store, notes, http)
+        return cls(settings, config, pool, redis, drafter, store, notes, http, metrics)
 
     def start_sweeper(self, patterns: Sequence[str]) -> None:
         """Sweep vanished resources' history now and periodically, in the background."""

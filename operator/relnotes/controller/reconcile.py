@@ -13,24 +13,26 @@ from datetime import UTC, datetime
 from typing import Any
 
 import kopf
-from kopf._cogs.clients import api as kopf_api
-from kopf._cogs.structs.references import NamespaceName
 from pydantic import ValidationError
 
 from relnotes.controller.context import OperatorContext
+from relnotes.controller.reporting import status_reporter
 from relnotes.controller.status import (
     REGENERATE_ANNOTATION,
     Observed,
     Phase,
     Stage,
     failure,
-    generating,
     ready,
 )
-from relnotes.models.errors import InvalidOutput, RelnotesError, StoreUnavailable
+from relnotes.models.errors import (
+    InvalidOutput,
+    ModelUnavailable,
+    RelnotesError,
+    StoreUnavailable,
+)
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.services.breaker import CircuitOpen
-from relnotes.services.notes import Report
 from relnotes.storage.note_store import NoteRef
 
 __all__ = ["parse_spec", "reconcile"]
@@ -79,13 +81,21 @@ async def reconcile(
         )
         kopf.warn(body, reason="InvalidSpec", message=message)
         log.warning("invalid spec", extra={**extra, "error": message})
+        ctx.metrics.reconciles.labels("failed").inc()
+        ctx.metrics.note(ref.namespace, ref.name, False)
         raise kopf.PermanentError(message) from error
     try:
-        report = _reporter(ctx, resource, observed, ref) if resource is not None else None
+        report = status_reporter(ctx, resource, observed, ref) if resource is not None else None
         generation = await ctx.notes.produce(ref, spec, force=force, report=report)
     except RelnotesError as error:
+        ctx.metrics.note(ref.namespace, ref.name, False)
         raise await _verdict(ctx, body, patch, observed, ref, spec, error, retry) from error
     patch.status.update(ready(observed, generation, now=now))
+    ctx.metrics.generation_seconds.observe((datetime.now(UTC) - now).total_seconds())
+    ctx.metrics.reconciles.labels("cache_hit" if generation.cache_hit else "ready").inc()
+    if generation.cache_hit:
+        ctx.metrics.cache_hits.inc()
+    ctx.metrics.note(ref.namespace, ref.name, True)
     provenance = generation.note.provenance
     if generation.cache_hit:
         kopf.info(body, reason="CacheHit", message=f"note reused from cache {generation.cache_key}")
@@ -96,35 +106,6 @@ async def reconcile(
             message=f"note drafted by {provenance.provider}/{provenance.model}"
             f" in {provenance.latency_ms} ms ({provenance.usage.total_tokens} tokens)",
         )
-
-
-def _reporter(
-    ctx: OperatorContext, resource: kopf.Resource, observed: Observed, ref: NoteRef
-) -> Report:
-    """Patch phase ``Generating`` with its reason while the handler still waits.
-
-    kopf applies a handler's own patch only when the handler returns, so a wait of a minute
-    would show nothing; this patches the status subresource at once, through kopf's client
-    (kopf has no public call for it), with kopf's credentials.
-    """
-    namespace = NamespaceName(ref.namespace)
-    url = resource.get_url(namespace=namespace, name=ref.name, subresource="status")
-
-    async def report(reason: str, message: str) -> None:
-        status = generating(observed, reason=reason, message=message, now=datetime.now(UTC))
-        await kopf_api.patch(
-            url=url,
-            headers={"Content-Type": "application/merge-patch+json"},
-            payload={"status": status},
-            settings=ctx.kopf_settings,
-            logger=log,
-        )
-        log.info(
-            "generation waits",
-            extra={"namespace": ref.namespace, "resource": ref.name, "reason": reason},
-        )
-
-    return report
 
 
 async def _verdict(
@@ -149,6 +130,11 @@ async def _verdict(
     if isinstance(error, CircuitOpen) and error.retry_after is not None:
         delay = error.retry_after  # the breaker's next probe, shared by every waiting note
     phase: Phase = "Retrying" if retrying else "Failed"
+    ctx.metrics.reconciles.labels("retrying" if retrying else "failed").inc()
+    if isinstance(error, StoreUnavailable):
+        ctx.metrics.store_errors.labels("postgres").inc()
+    elif isinstance(error, ModelUnavailable) and not isinstance(error, CircuitOpen):
+        ctx.metrics.store_errors.labels("model").inc()
     if retrying:
         message = f"{error.message}; retrying in {delay:g}s"
     elif exhausted:

@@ -28,6 +28,8 @@ T = TypeVar("T")
 class CircuitOpen(ModelUnavailable):
     """The model-service failed recently; ``retry_after`` says when the next probe is due."""
 
+    code = "circuit_open"
+
 
 class CircuitBreaker:
     """Closed, open (fail fast) or probing (one call through, the rest wait on it)."""

@@ -14,18 +14,20 @@ import asyncio
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from relnotes.config import DETERMINISTIC_MODEL
+from relnotes.models.errors import RelnotesError
 from relnotes.models.result import GeneratedNote
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.services.drafting import Drafter
 from relnotes.services.prompt import PROMPT_VERSION
 from relnotes.storage.cache import DraftCache
 
-__all__ = ["Generation", "NoteGenerator", "Stage", "cache_key"]
+__all__ = ["Generation", "GenerationEvents", "NoteGenerator", "Stage", "cache_key"]
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +60,41 @@ def _ignore(stage: Stage) -> None:
     del stage
 
 
+class GenerationEvents(Protocol):
+    """Who is told about model calls and coalesced waits (the operator's metrics)."""
+
+    def model_call(self, outcome: str) -> None:
+        """A model call ended: ``ok`` or the domain error's code."""
+
+    def coalesced_wait(self, seconds: float) -> None:
+        """A caller waited ``seconds`` for another caller's generation of the same input."""
+
+
+class _Unobserved:
+    def model_call(self, outcome: str) -> None:
+        del outcome
+
+    def coalesced_wait(self, seconds: float) -> None:
+        del seconds
+
+
 class NoteGenerator:
     """Cache first, then one coalesced model call per distinct input."""
 
     def __init__(
-        self, drafter: Drafter, cache: DraftCache, *, ttl_s: int, lock_timeout_s: float = 120.0
+        self,
+        drafter: Drafter,
+        cache: DraftCache,
+        *,
+        ttl_s: int,
+        lock_timeout_s: float = 120.0,
+        events: GenerationEvents | None = None,
     ) -> None:
         self._drafter = drafter
         self._cache = cache
         self._ttl_s = ttl_s
         self._lock_timeout_s = lock_timeout_s
+        self._events: GenerationEvents = events or _Unobserved()
         self._flights: dict[str, asyncio.Task[Generation]] = {}
 
     async def generate(
@@ -98,7 +125,11 @@ class NoteGenerator:
             flight.add_done_callback(lambda done: self._landed(key, done))
             return await asyncio.shield(flight)
         on_stage("lock")
-        shared = await asyncio.shield(flight)
+        started = time.monotonic()
+        try:
+            shared = await asyncio.shield(flight)
+        finally:
+            self._events.coalesced_wait(time.monotonic() - started)
         return Generation(shared.note, key, cache_hit=True)
 
     def _landed(self, key: str, flight: "asyncio.Task[Generation]") -> None:
@@ -117,9 +148,19 @@ class NoteGenerator:
         on_stage: OnStage,
     ) -> Generation:
         on_stage("cache")
+        started = time.monotonic()
+        waited = False
+
+        def on_wait() -> None:
+            nonlocal waited
+            waited = True
+            on_stage("lock")
+
         async with self._cache.claim(
-            key, self._lock_timeout_s, lookup=not force, on_wait=lambda: on_stage("lock")
+            key, self._lock_timeout_s, lookup=not force, on_wait=on_wait
         ) as claim:
+            if waited:
+                self._events.coalesced_wait(time.monotonic() - started)
             if claim.note is not None:
                 return Generation(claim.note, key, cache_hit=True)
             if not claim.locked:
@@ -128,6 +169,11 @@ class NoteGenerator:
                 on_stage("store")
                 await before_model_call(key)
             on_stage("model")
-            note = await self._drafter.draft(spec, model)
+            try:
+                note = await self._drafter.draft(spec, model)
+            except RelnotesError as error:
+                self._events.model_call(error.code)
+                raise
+            self._events.model_call("ok")
             await claim.fill(note, self._ttl_s)
         return Generation(note, key, cache_hit=False)

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from pydantic import ValidationError
@@ -106,8 +106,14 @@ class RedisCache:
     """``DraftCache`` on Redis: notes under ``{prefix}note:{key}``, locks under ``lock:``."""
 
     def __init__(
-        self, client: "Redis", *, prefix: str = "relnotes:", lock_expiry_s: float = 15.0
+        self,
+        client: "Redis",
+        *,
+        prefix: str = "relnotes:",
+        lock_expiry_s: float = 15.0,
+        on_error: Callable[[], None] = lambda: None,
     ) -> None:
+        self._on_error = on_error  # told of each failure (the operator counts them)
         self._prefix = prefix
         self._client = client
         self._expiry_ms = max(1, round(lock_expiry_s * 1000))
@@ -142,6 +148,7 @@ class RedisCache:
                         on_wait()
                     await asyncio.sleep(_POLL_S)
         except _FAILURES as error:
+            self._on_error()
             log.warning("redis claim failed; generating uncoalesced", extra={"error": str(error)})
         renewer = asyncio.create_task(self._renew(claim)) if claim.locked else None
         try:
@@ -177,6 +184,7 @@ class RedisCache:
             else:
                 await self._client.set(claim.keys[0], payload, ex=ttl_s)
         except _FAILURES as error:
+            self._on_error()
             log.warning("redis put failed; note not cached", extra={"error": str(error)})
 
     async def _release(self, claim: _RedisClaim) -> None:
