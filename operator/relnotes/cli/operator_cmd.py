@@ -11,14 +11,9 @@ row. ``--peering`` opts into kopf's peering to keep one active replica instead.
 """
 
 import argparse
-import asyncio
 from urllib.parse import urlsplit
 
-import kopf
-
 from relnotes.config import Settings
-from relnotes.controller import logfields
-from relnotes.controller.handlers import NAMESPACES, PROBE_PORT, build_registry
 
 __all__ = ["add_parser", "probe_port"]
 
@@ -38,6 +33,13 @@ def probe_port(args: argparse.Namespace) -> int | None:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     del settings  # the startup handler reads its own, inside the operator's event loop
+    import asyncio
+
+    import kopf
+
+    from relnotes.controller import logfields
+    from relnotes.controller.handlers import NAMESPACES, PROBE_PORT, build_registry
+
     logfields.install()
     memo = {NAMESPACES: tuple(args.namespace or ()), PROBE_PORT: probe_port(args)}
     asyncio.run(
