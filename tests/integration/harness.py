@@ -188,7 +188,8 @@ async def eventually(
             result = check()
             if result:
                 return result
-        except (AssertionError, KeyError, ValueError):
+        except (AssertionError, KeyError, ValueError, psycopg.OperationalError):
+            # (a Postgres the test just started may still refuse: "starting up")
             if asyncio.get_running_loop().time() >= deadline:
                 raise
         if asyncio.get_running_loop().time() >= deadline:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
+import psycopg
 import pytest
 import redis
 from harness import Cluster, FaultProxy, eventually, note_rows, running_operator
@@ -217,3 +218,42 @@ async def test_the_sweep_runs_within_seconds_once_postgres_is_back(
         back = asyncio.get_running_loop().time()
         await eventually(lambda: note_rows(dsn, uid)[0][3] is not None, timeout_s=15)
         assert asyncio.get_running_loop().time() - back < 10
+
+
+async def test_two_replicas_pay_once_per_input_and_token_and_history_says_who_paid(
+    cluster: Cluster,
+    operator_env: None,
+    model: FaultProxy,
+    redis_url: str,
+    database: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RELNOTES_REDIS_URL", redis_url)
+    names = [f"twin-{i}" for i in range(4)]
+    async with running_operator(build_registry()), running_operator(build_registry()):
+        await asyncio.gather(*(create(cluster, n) for n in names))
+        await all_ready(cluster, names)
+        assert model.calls == 1
+        await asyncio.sleep(1)  # both replicas' patches have landed
+        payers = [n for n in names if status(cluster, n)["cacheHit"] is False]
+        assert len(payers) == 1
+        assert paid(database) == {uid(cluster, payers[0])}  # Postgres says the same
+
+        await merge(cluster, "twin-1", {"metadata": {"annotations": {REGENERATE: "r1"}}})
+        await eventually(lambda: status(cluster, "twin-1").get("regenerateToken") == "r1")
+        await asyncio.sleep(1.5)  # the other replica handled the same token meanwhile
+        assert model.calls == 2  # one call for the token, not one per replica
+        assert status(cluster, "twin-1")["cacheHit"] is False
+        assert uid(cluster, "twin-1") in paid(database)
+    assert len(note_rows(database)) == len(names)  # one row per (uid, generation)
+
+
+def uid(cluster: Cluster, name: str) -> str:
+    return str(cluster.note("ns1", name)["metadata"]["uid"])
+
+
+def paid(dsn: str) -> set[str]:
+    """The uids whose row says they paid for their note (not a cache hit)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        found = conn.execute("SELECT uid FROM release_notes WHERE cache_hit IS FALSE").fetchall()
+    return {row[0] for row in found}

@@ -86,7 +86,8 @@ async def reconcile(
         raise kopf.PermanentError(message) from error
     try:
         report = status_reporter(ctx, resource, observed, ref) if resource is not None else None
-        generation = await ctx.notes.produce(ref, spec, force=force, report=report)
+        regenerate = observed.token if force else None
+        generation = await ctx.notes.produce(ref, spec, regenerate=regenerate, report=report)
     except RelnotesError as error:
         ctx.metrics.note(ref.namespace, ref.name, False)
         raise await _verdict(ctx, body, patch, observed, ref, spec, error, retry) from error

@@ -102,19 +102,28 @@ class NoteGenerator:
         spec: ReleaseNoteSpec,
         model: str,
         *,
-        force: bool = False,
+        regenerate: str | None = None,
         before_model_call: BeforeCall | None = None,
         on_stage: OnStage = _ignore,
     ) -> Generation:
-        """The note for ``spec``; ``force`` skips the cache lookup (but still fills it).
+        """The note for ``spec``; ``regenerate`` (a request id) drafts past the cache.
 
         A caller that finds its key in flight in this process waits for that flight instead
         (shielded: its own timeout does not cancel the flight others wait on) and shares its
-        note, as a cache hit, or its error.
+        note, as a cache hit, or its error. A regeneration is looked up under its own key
+        first, so the same request handled twice (two replicas, a retry after the model
+        answered) drafts once; its note then replaces the input's cached one.
         """
         key = cache_key(spec, model)
-        if force:
-            return await self._generate(key, spec, model, True, before_model_call, on_stage)
+        if regenerate:
+            request = f"{key}:regenerate:{hashlib.sha256(regenerate.encode()).hexdigest()[:32]}"
+            on_stage("cache")
+            async with self._cache.claim(request, self._lock_timeout_s) as claim:
+                if claim.note is not None:
+                    return Generation(claim.note, key, cache_hit=True)
+                drafted = await self._generate(key, spec, model, True, before_model_call, on_stage)
+                await claim.fill(drafted.note, self._ttl_s)
+                return drafted
         flight = self._flights.get(key)
         if flight is None:
             flight = asyncio.create_task(

@@ -11,6 +11,7 @@ Postgres a ``StoreUnavailable``, and each says what it waited on.
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection
+from dataclasses import replace
 
 from relnotes.models.errors import StoreUnavailable
 from relnotes.models.spec import ReleaseNoteSpec
@@ -49,9 +50,17 @@ class NoteService:
         return spec.model or self._default_model
 
     async def produce(
-        self, ref: NoteRef, spec: ReleaseNoteSpec, *, force: bool, report: Report | None = None
+        self,
+        ref: NoteRef,
+        spec: ReleaseNoteSpec,
+        *,
+        regenerate: str | None = None,
+        report: Report | None = None,
     ) -> Generation:
         """The note for ``ref`` at its generation, recorded; raises retry-aware domain errors.
+
+        ``regenerate`` (a regenerate token) drafts past the cache, once per resource, generation
+        and token, however many replicas or retries handle it.
 
         ``report(reason, message)`` is told when the generation waits: at once on another
         worker's lock (``WaitingForLock``), after ``progress_after_s`` on the model
@@ -68,7 +77,7 @@ class NoteService:
                 generation = await self._generator.generate(
                     spec,
                     model,
-                    force=force,
+                    regenerate=(f"{ref.uid}/{ref.generation}/{regenerate}" if regenerate else None),
                     before_model_call=record_intent,
                     on_stage=progress.enter,
                 )
@@ -76,9 +85,10 @@ class NoteService:
             raise progress.timed_out(self._timeout_s) from error
         finally:
             await progress.close()
-        await self._store.record(
+        hit = await self._store.record(
             ref, spec, generation.note, cache_key=generation.cache_key, hit=generation.cache_hit
         )
+        generation = replace(generation, cache_hit=hit)  # this resource paid once: not a hit
         log.info(
             "note recorded",
             extra={

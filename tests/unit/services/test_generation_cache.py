@@ -67,7 +67,7 @@ async def test_concurrent_identical_requests_cost_one_model_call() -> None:
     assert len({r.note.draft.release_note for r in results}) == 3
 
 
-async def test_failures_are_not_cached_and_force_regenerates() -> None:
+async def test_failures_are_not_cached_and_a_regenerate_token_drafts_once() -> None:
     drafter = CountingDrafter(failures=1)
     generator = NoteGenerator(drafter, MemoryCache(), ttl_s=60)
     with pytest.raises(ModelUnavailable):
@@ -75,9 +75,14 @@ async def test_failures_are_not_cached_and_force_regenerates() -> None:
     first = await generator.generate(spec(), DETERMINISTIC_MODEL)
     assert not first.cache_hit
     assert (await generator.generate(spec(), DETERMINISTIC_MODEL)).cache_hit
-    forced = await generator.generate(spec(), DETERMINISTIC_MODEL, force=True)
+    forced = await generator.generate(spec(), DETERMINISTIC_MODEL, regenerate="uid/1/token-a")
     assert not forced.cache_hit
     assert drafter.calls == 3
+    again = await generator.generate(spec(), DETERMINISTIC_MODEL, regenerate="uid/1/token-a")
+    assert again.cache_hit  # the same request handled twice (a second replica): one call
+    assert (await generator.generate(spec(), DETERMINISTIC_MODEL)).note == forced.note
+    await generator.generate(spec(), DETERMINISTIC_MODEL, regenerate="uid/1/token-b")
+    assert drafter.calls == 4
 
 
 async def test_a_failing_pre_call_check_prevents_the_model_call() -> None:
