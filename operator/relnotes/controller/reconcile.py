@@ -10,7 +10,6 @@ phase ``Failed``. Either way the status and an Event say why, in the same words.
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 import kopf
 from pydantic import ValidationError
@@ -40,8 +39,15 @@ __all__ = ["parse_spec", "reconcile"]
 log = logging.getLogger(__name__)
 
 
-def parse_spec(raw: Mapping[str, Any]) -> ReleaseNoteSpec:
-    """The spec as a model, or ``ValueError`` whose message names the field, e.g. spec.tone."""
+def parse_spec(raw: object) -> ReleaseNoteSpec:
+    """The spec as a model, or ``ValueError`` whose message names the field, e.g. spec.tone.
+
+    A spec that is not an object at all (a list, a string, null: the API server refuses them
+    under the CRD's schema, an emulator or a CRD-less cluster may not) is an invalid spec too.
+    """
+    if not isinstance(raw, Mapping):
+        kind = "null" if raw is None else type(raw).__name__
+        raise ValueError(f"spec: must be an object with changeSummary, not {kind}")
     try:
         return ReleaseNoteSpec.model_validate(dict(raw))
     except ValidationError as error:
@@ -66,7 +72,7 @@ async def reconcile(
     extra = {"namespace": ref.namespace, "resource": ref.name, "generation": ref.generation}
     now = datetime.now(UTC)
     try:
-        spec = parse_spec(body.spec)
+        spec = parse_spec(body.get("spec"))
     except ValueError as error:
         message = str(error)
         patch.status.update(
