@@ -126,7 +126,8 @@ async def _verdict(
     retry: int,
 ) -> kopf.TemporaryError | kopf.PermanentError:
     """Status, Event and log for a failed attempt; the kopf error to raise."""
-    reason = type(error).__name__
+    # A fast failure of the open circuit is the same outage to the user: ModelUnavailable.
+    reason = ModelUnavailable.__name__ if isinstance(error, CircuitOpen) else type(error).__name__
     stage: Stage = "Persisted" if isinstance(error, StoreUnavailable) else "Generated"
     invalid = observed.invalid_outputs + 1 if isinstance(error, InvalidOutput) else None
     exhausted = invalid is not None and invalid >= ctx.config.invalid_output_attempts
