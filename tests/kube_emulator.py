@@ -306,7 +306,10 @@ class _ListeningServer(test_utils.RawTestServer):
         def request(message: Any, payload: Any, protocol: Any, writer: Any, task: Any) -> Any:
             return _JsonStreams(message, payload, protocol, writer, task, loop)
 
-        server = web.Server(self._handler, loop=loop, debug=debug, request_factory=request)
+        # kwargs carry handler_cancellation=True: open watches end at shutdown, not 60 s later.
+        server = web.Server(
+            self._handler, loop=loop, debug=debug, request_factory=request, **kwargs
+        )
         return web.ServerRunner(server, debug=debug, **kwargs)
 
 

@@ -3,7 +3,8 @@
 ``Cluster`` (``tests/kube_emulator.py``) is kmock's KubernetesEmulator plus what the API server
 does that relnotes relies on. ``FaultProxy``
 sits between the operator and the real model-service, counts chat completions (model calls) and
-can answer 503 or hang on demand. ``running_operator`` runs kopf in the test's event loop.
+can answer 503, hang, or answer 200 with a body that is not a completion on demand.
+``running_operator`` runs kopf in the test's event loop.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class FaultProxy:
 
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream
-        self.mode: Literal["pass", "503", "hang", "garbage"] = "pass"
+        self.mode: Literal["pass", "503", "hang", "garbage", "not-json"] = "pass"
         self.calls = 0  # chat completions forwarded to the model-service
         self.refused = 0  # chat completions answered with a fault
         self._session: aiohttp.ClientSession | None = None
@@ -80,6 +81,9 @@ class FaultProxy:
         if completion and self.mode == "hang":
             self.refused += 1
             await asyncio.sleep(3600)
+        if completion and self.mode == "not-json":  # a proxy's error page, answered 200
+            self.refused += 1
+            return web.Response(text="<html>upstream reset</html>", content_type="text/html")
         if completion and self.mode == "garbage":
             self.calls += 1
             return web.json_response(_garbage_completion())
@@ -132,7 +136,7 @@ async def running_operator(
     registry: kopf.OperatorRegistry,
     *,
     startup_timeout_s: float = 20.0,
-    liveness_endpoint: str | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> AsyncIterator[kopf.OperatorSettings]:
     """Run kopf against the cluster in KUBECONFIG, in a thread of its own, until the block exits.
 
@@ -155,7 +159,7 @@ async def running_operator(
                     standalone=True,
                     stop_flag=stop,
                     ready_flag=ready,
-                    liveness_endpoint=liveness_endpoint,
+                    memo=kopf.Memo(memo or {}),
                 )
             )
         except BaseException as error:
@@ -184,7 +188,8 @@ async def eventually(
             result = check()
             if result:
                 return result
-        except (AssertionError, KeyError, ValueError):
+        except (AssertionError, KeyError, ValueError, psycopg.OperationalError):
+            # (a Postgres the test just started may still refuse: "starting up")
             if asyncio.get_running_loop().time() >= deadline:
                 raise
         if asyncio.get_running_loop().time() >= deadline:

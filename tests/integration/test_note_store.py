@@ -48,7 +48,9 @@ async def test_upserts_are_idempotent_per_uid_and_generation(store: NoteStore) -
     await store.begin(ref, spec, "rn1:k")
     await store.record(ref, spec, sample_note(), cache_key="rn1:k", hit=False)
     await store.begin(ref, spec, "rn1:k")  # a retry after success does not downgrade the row
-    await store.record(ref, spec, sample_note(), cache_key="rn1:k", hit=True)
+    # A later cache hit for the same resource and generation (a second replica, a retry)
+    # does not rewrite who paid: the row, and the answer, stay "not a hit".
+    assert await store.record(ref, spec, sample_note(), cache_key="rn1:k", hit=True) is False
     rows = await store.list(namespace="ns")
     assert len(rows) == 1
     row = rows[0]
@@ -58,7 +60,7 @@ async def test_upserts_are_idempotent_per_uid_and_generation(store: NoteStore) -
     assert row.provenance is not None
     assert row.provenance.provider == "deterministic"
     assert row.spec.component == "redis"
-    assert row.cache_hit is True
+    assert row.cache_hit is False
     assert row.deleted_at is None
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import aiohttp
 import pytest
 from harness import Cluster, FaultProxy, eventually, manifest, note_rows, running_operator
-from servers import PostgresServer, RedisServer, free_port
+from servers import PostgresServer, RedisServer
 
 from relnotes.controller.handlers import build_registry
 
@@ -302,36 +301,3 @@ async def test_two_replicas_coalesce_and_a_restart_does_not_regenerate(
         await asyncio.sleep(1.5)
     assert model.calls == 1
     assert note_rows(database) == rows_before
-
-
-@pytest.mark.parametrize("redis_up", [True, False])
-async def test_liveness_checks_postgres_redis_and_the_model_service(
-    cluster: Cluster,
-    operator_env: None,
-    model: FaultProxy,
-    monkeypatch: pytest.MonkeyPatch,
-    redis_url: str,
-    redis_up: bool,
-) -> None:
-    monkeypatch.setenv("RELNOTES_REDIS_URL", redis_url if redis_up else "redis://127.0.0.1:1/0")
-    url = f"http://127.0.0.1:{free_port()}/healthz"
-    async with running_operator(build_registry(), liveness_endpoint=url):
-        status, body = await _probe(url)
-    if redis_up:
-        assert status == 200
-        assert body == {"postgres": "ok", "redis": "ok", "model_service": "ok"}
-    else:
-        assert status == 500
-
-
-async def _probe(url: str) -> tuple[int, Any]:
-    """GET the liveness endpoint once it listens (kopf starts it alongside the watchers)."""
-    async with aiohttp.ClientSession() as session:
-        for _ in range(100):
-            try:
-                async with session.get(url) as response:
-                    body = await response.json() if response.status == 200 else None
-                    return response.status, body
-            except aiohttp.ClientConnectorError:
-                await asyncio.sleep(0.1)
-    raise AssertionError(f"{url} never answered")

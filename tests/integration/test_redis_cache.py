@@ -90,10 +90,10 @@ async def test_an_unreadable_note_is_a_miss_that_takes_the_lock(client: Redis) -
 async def test_an_expired_holder_neither_releases_nor_takes_over_anothers_lock(
     client: Redis,
 ) -> None:
-    cache = RedisCache(client, lock_expiry_s=0.2)
+    cache = RedisCache(client, lock_expiry_s=1)
     async with cache.claim("k", timeout_s=5) as late:
         assert late.locked
-        await asyncio.sleep(0.3)  # the lock expired while "late" drafted
+        await client.delete("relnotes:lock:k")  # the lease lapsed (say "late" stalled)
         async with RedisCache(client).claim("k", timeout_s=5, lookup=False) as current:
             assert current.locked
             await late.fill(sample_note(), ttl_s=60)  # caches the note, keeps current's lock
@@ -101,6 +101,29 @@ async def test_an_expired_holder_neither_releases_nor_takes_over_anothers_lock(
         assert await client.exists("relnotes:lock:k") == 0
     found, _ = await _claimed(cache, "k")
     assert found == sample_note()
+
+
+async def test_a_live_holder_keeps_its_lease_past_the_expiry(client: Redis) -> None:
+    cache = RedisCache(client, lock_expiry_s=1)
+    async with cache.claim("k", timeout_s=5) as claim:
+        assert claim.locked
+        await asyncio.sleep(2.5)  # a slow model call: two and a half lease lengths
+        assert await client.pttl("relnotes:lock:k") > 0
+        found, locked = await _claimed(RedisCache(client), "k", timeout_s=0.2)
+        assert (found, locked) == (None, False)  # still held: nobody else drafts
+    assert await client.exists("relnotes:lock:k") == 0
+
+
+async def test_a_dead_holders_lock_frees_within_one_lease(client: Redis) -> None:
+    cache = RedisCache(client, lock_expiry_s=1)
+    await client.set("relnotes:lock:k", "dead-replica", px=1000)  # its holder never renews
+    waits: list[bool] = []
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    async with cache.claim("k", timeout_s=5, on_wait=lambda: waits.append(True)) as claim:
+        assert claim.locked
+    assert 0.5 < loop.time() - started < 1.5
+    assert waits == [True]  # told once that it waits
 
 
 async def _claimed(

@@ -1,4 +1,9 @@
-"""``relnotes operator``: run the kopf controller with JSON logs and a liveness endpoint.
+"""``relnotes operator``: run the kopf controller with JSON logs and its probe server.
+
+The probe server (``--probe-port``, 8081) answers ``/healthz`` (liveness: the event loop and
+kopf's watchers, never a dependency), ``/readyz`` (each dependency by name and state) and
+``/metrics`` (``controller.probe_server``). ``--liveness URL`` is still accepted for manifests
+written before it: the port of that URL becomes the probe port (kopf's own endpoint is unused).
 
 Replicas run standalone (no kopf peering) by default: two replicas may both see a change, and the
 Redis lock, the cache and the idempotent Postgres upsert make that cost one model call and one
@@ -6,12 +11,24 @@ row. ``--peering`` opts into kopf's peering to keep one active replica instead.
 """
 
 import argparse
+from urllib.parse import urlsplit
 
 from relnotes.config import Settings
 
-__all__ = ["add_parser"]
+__all__ = ["add_parser", "probe_port"]
 
-DEFAULT_LIVENESS = "http://0.0.0.0:8081/healthz"  # 8080 is the view's
+DEFAULT_PROBE_PORT = 8081  # 8080 is the view's
+
+
+def probe_port(args: argparse.Namespace) -> int | None:
+    """The probe server's port: ``--liveness``'s (the older flag) when given; None: off."""
+    if args.liveness:
+        given: int | None = urlsplit(str(args.liveness)).port
+        if given is None:
+            raise SystemExit(f"--liveness {args.liveness}: the URL names no port")
+        return given
+    port = int(args.probe_port)
+    return port if port > 0 else None
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -21,18 +38,18 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     import kopf
 
     from relnotes.controller import logfields
-    from relnotes.controller.handlers import NAMESPACES, build_registry
+    from relnotes.controller.handlers import NAMESPACES, PROBE_PORT, build_registry
 
     logfields.install()
+    memo = {NAMESPACES: tuple(args.namespace or ()), PROBE_PORT: probe_port(args)}
     asyncio.run(
         kopf.operator(
             registry=build_registry(),
             clusterwide=not args.namespace,
             namespaces=args.namespace or (),
-            liveness_endpoint=args.liveness or None,
             standalone=args.peering is None,
             peering_name=args.peering,
-            memo=kopf.Memo({NAMESPACES: tuple(args.namespace or ())}),
+            memo=kopf.Memo(memo),
         )
     )
     return 0
@@ -51,10 +68,18 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
         "-A", "--all-namespaces", action="store_true", help="serve every namespace (the default)"
     )
     parser.add_argument(
+        "--probe-port",
+        type=int,
+        default=DEFAULT_PROBE_PORT,
+        metavar="PORT",
+        help=f"port of /healthz (liveness), /readyz (dependencies) and /metrics"
+        f" ({DEFAULT_PROBE_PORT}); 0 to disable",
+    )
+    parser.add_argument(
         "--liveness",
-        default=DEFAULT_LIVENESS,
-        help=f"liveness endpoint URL checking Redis, Postgres, model-service ({DEFAULT_LIVENESS});"
-        " empty to disable",
+        default=None,
+        metavar="URL",
+        help="older form of --probe-port: the URL's port is used (e.g. http://0.0.0.0:8081/healthz)",
     )
     peering = parser.add_mutually_exclusive_group()
     peering.add_argument(

@@ -10,6 +10,7 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 from psycopg import AsyncConnection
@@ -18,8 +19,10 @@ from psycopg_pool import AsyncConnectionPool
 from redis.asyncio import Redis
 
 from relnotes.config import Settings
+from relnotes.controller.metrics import OperatorMetrics
 from relnotes.controller.settings import ControllerSettings
 from relnotes.controller.sweep import ClusterInventory, sweep_forever
+from relnotes.services.breaker import CircuitBreaker
 from relnotes.services.drafting import Drafter, build_drafter
 from relnotes.services.generation import NoteGenerator
 from relnotes.services.notes import NoteService
@@ -46,7 +49,9 @@ class OperatorContext:
     store: NoteStore
     notes: NoteService
     http: aiohttp.ClientSession
+    metrics: OperatorMetrics
     sweeper: "asyncio.Task[None] | None" = field(default=None, init=False)
+    kopf_settings: Any = field(default=None, init=False)  # kopf's, for out-of-band patches
 
     @classmethod
     async def open(cls, settings: Settings, config: ControllerSettings) -> "OperatorContext":
@@ -70,17 +75,22 @@ class OperatorContext:
             acquire_timeout_s=config.db_timeout_seconds,
         )
         await pool.open(wait=False)
+        metrics = OperatorMetrics()
         redis = None
         cache: DraftCache = MemoryCache()
         if settings.redis_url:
             redis = build_redis(settings.redis_url, timeout_s=config.redis_timeout_seconds)
-            cache = RedisCache(redis, lock_expiry_s=config.lock_expiry_seconds)
-        drafter = build_drafter(settings)
+            cache = RedisCache(
+                redis, lock_expiry_s=config.lock_expiry_seconds, on_error=metrics.redis_error
+            )
+        breaker = CircuitBreaker(base_s=config.retry_base_seconds, cap_s=config.breaker_cap_seconds)
+        drafter = build_drafter(settings, breaker=breaker)
         generator = NoteGenerator(
             drafter,
             cache,
             ttl_s=settings.cache_ttl_seconds,
             lock_timeout_s=config.generation_timeout_seconds,
+            events=metrics,
         )
         store = NoteStore(pool)
         notes = NoteService(
@@ -88,6 +98,7 @@ class OperatorContext:
             store,
             default_model=settings.default_model(),
             timeout_s=config.generation_timeout_seconds,
+            progress_after_s=config.progress_after_seconds,
         )
         http = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=config.probe_timeout_seconds)
@@ -100,7 +111,7 @@ class OperatorContext:
                 "default_model": settings.default_model(),
             },
         )
-        return cls(settings, config, pool, redis, drafter, store, notes, http)
+        return cls(settings, config, pool, redis, drafter, store, notes, http, metrics)
 
     def start_sweeper(self, patterns: Sequence[str]) -> None:
         """Sweep vanished resources' history now and periodically, in the background."""
@@ -111,6 +122,7 @@ class OperatorContext:
                 patterns,
                 interval_s=self.config.sweep_interval_seconds,
                 timeout_s=self.config.sweep_timeout_seconds,
+                retry_s=self.config.retry_base_seconds,
             ),
             name="relnotes-history-sweep",
         )

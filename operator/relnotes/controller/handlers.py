@@ -17,8 +17,8 @@ import kopf
 
 from relnotes import API_GROUP, API_VERSION, PLURAL
 from relnotes.config import Settings
-from relnotes.controller import probes
 from relnotes.controller.context import OperatorContext
+from relnotes.controller.probe_server import ProbeServer
 from relnotes.controller.reconcile import reconcile
 from relnotes.controller.settings import ControllerSettings
 from relnotes.controller.status import REGENERATE_ANNOTATION, Observed
@@ -26,6 +26,7 @@ from relnotes.models.errors import StoreUnavailable
 
 __all__ = [
     "NAMESPACES",
+    "PROBE_PORT",
     "build_registry",
     "configure",
     "context_of",
@@ -36,6 +37,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 NAMESPACES = "namespaces"  # memo key: the -n patterns the operator serves (none: all)
+PROBE_PORT = "probe_port"  # memo key: the port of /healthz, /readyz, /metrics (none: no server)
 _RESOURCE = (API_GROUP, API_VERSION, PLURAL)
 _REGENERATE_FIELD = ("metadata", "annotations", REGENERATE_ANNOTATION)
 
@@ -91,12 +93,19 @@ def register(registry: kopf.OperatorRegistry) -> None:
     async def startup(settings: kopf.OperatorSettings, memo: kopf.Memo, **_: Any) -> None:
         config = ControllerSettings()
         configure(settings)
+        port = memo.get(PROBE_PORT)
+        if port is not None and "probes" not in memo:  # before the context: liveness first
+            server = ProbeServer(lambda: memo.get("context"), port=port)
+            await server.start()
+            memo["probes"] = server
+            log.info("probe server listening", extra={"port": server.port})
         try:
             context = await OperatorContext.open(Settings(), config)
         except StoreUnavailable as error:
             raise kopf.TemporaryError(error.message, delay=config.retry_base_seconds) from error
         except ValueError as error:
             raise kopf.PermanentError(str(error)) from error
+        context.kopf_settings = settings
         context.start_sweeper(tuple(memo.get(NAMESPACES) or ()))
         memo["context"] = context
         # Start-up is done: what exists now (modules, classes, validators, pools) lives as long
@@ -108,6 +117,8 @@ def register(registry: kopf.OperatorRegistry) -> None:
 
     @kopf.on.cleanup(id="cleanup", registry=registry)
     async def cleanup(memo: kopf.Memo, **_: Any) -> None:
+        if "probes" in memo:
+            await memo["probes"].stop()
         if "context" in memo:
             await context_of(memo).close()
 
@@ -115,13 +126,23 @@ def register(registry: kopf.OperatorRegistry) -> None:
     @kopf.on.update(*_RESOURCE, id="generate", field="spec", registry=registry)
     @kopf.on.resume(*_RESOURCE, id="generate", when=needs_generation, registry=registry)
     async def generate(
-        body: kopf.Body, patch: kopf.Patch, retry: int, memo: kopf.Memo, **_: Any
+        body: kopf.Body,
+        patch: kopf.Patch,
+        retry: int,
+        memo: kopf.Memo,
+        resource: kopf.Resource,
+        **_: Any,
     ) -> None:
-        await reconcile(context_of(memo), body, patch, retry, force=False)
+        await reconcile(context_of(memo), body, patch, retry, force=False, resource=resource)
 
     @kopf.on.update(*_RESOURCE, field=_REGENERATE_FIELD, registry=registry)
     async def regenerate(
-        body: kopf.Body, patch: kopf.Patch, retry: int, memo: kopf.Memo, **_: Any
+        body: kopf.Body,
+        patch: kopf.Patch,
+        retry: int,
+        memo: kopf.Memo,
+        resource: kopf.Resource,
+        **_: Any,
     ) -> None:
         token = Observed.from_body(body, None).token
         handled = (patch.get("status") or {}).get("regenerateToken") or (
@@ -129,13 +150,14 @@ def register(registry: kopf.OperatorRegistry) -> None:
         ).get("regenerateToken")
         if token is None or token == handled:
             return  # removed, or already handled by a spec change in this same cycle
-        await reconcile(context_of(memo), body, patch, retry, force=True)
+        await reconcile(context_of(memo), body, patch, retry, force=True, resource=resource)
 
     @kopf.on.event(*_RESOURCE, id="forget", when=_deleted, registry=registry)
     async def forget(body: kopf.Body, memo: kopf.Memo, **_: Any) -> None:
         ctx = context_of(memo)
         meta = body.metadata
         extra = {"namespace": meta.namespace, "resource": meta.name}
+        ctx.metrics.note(str(meta.namespace), str(meta.name), None)
         try:
             marked = await ctx.notes.forget(
                 str(meta.uid), timeout_s=ctx.config.delete_timeout_seconds
@@ -145,20 +167,6 @@ def register(registry: kopf.OperatorRegistry) -> None:
             kopf.warn(body, reason="HistoryNotMarked", message=error.message)
             return
         log.info("history marked deleted", extra={**extra, "rows": marked})
-
-    # errors=PERMANENT: a failing check answers HTTP 500 at once; kopf's default would retry the
-    # probe activity for a minute while the kubelet's request hangs.
-    @kopf.on.probe(id="postgres", errors=kopf.ErrorsMode.PERMANENT, registry=registry)
-    async def postgres(memo: kopf.Memo, **_: Any) -> str:
-        return await probes.check_postgres(context_of(memo))
-
-    @kopf.on.probe(id="redis", errors=kopf.ErrorsMode.PERMANENT, registry=registry)
-    async def redis(memo: kopf.Memo, **_: Any) -> str:
-        return await probes.check_redis(context_of(memo))
-
-    @kopf.on.probe(id="model_service", errors=kopf.ErrorsMode.PERMANENT, registry=registry)
-    async def model_service(memo: kopf.Memo, **_: Any) -> str:
-        return await probes.check_model_service(context_of(memo))
 
 
 def build_registry() -> kopf.OperatorRegistry:

@@ -16,10 +16,14 @@ class ControllerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RELNOTES_", extra="ignore", frozen=True)
 
     retry_base_seconds: float = Field(default=5.0, gt=0, le=600)
-    retry_cap_seconds: float = Field(default=300.0, gt=0, le=3600)
+    # 20 s: after any outage clears, every waiting note is retried within 20 s. Cheap while
+    # the outage lasts: the model-service's circuit breaker answers retries without a request.
+    retry_cap_seconds: float = Field(default=20.0, gt=0, le=3600)
     invalid_output_attempts: int = Field(default=3, ge=1, le=20)
     generation_timeout_seconds: float = Field(default=90.0, gt=0, le=3600)
-    lock_expiry_seconds: float = Field(default=150.0, gt=0, le=3600)
+    lock_expiry_seconds: float = Field(default=15.0, ge=1, le=300)  # a lease, renewed
+    breaker_cap_seconds: float = Field(default=20.0, gt=0, le=600)
+    progress_after_seconds: float = Field(default=2.0, gt=0, le=600)
     delete_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
     redis_timeout_seconds: float = Field(default=2.0, gt=0, le=10)
     probe_timeout_seconds: float = Field(default=2.0, gt=0, le=30)

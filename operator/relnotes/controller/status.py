@@ -13,13 +13,21 @@ from typing import Any, Literal
 from relnotes.controller.conditions import Condition, merge
 from relnotes.services.generation import Generation
 
-__all__ = ["REGENERATE_ANNOTATION", "Observed", "Phase", "Stage", "failure", "ready"]
+__all__ = [
+    "REGENERATE_ANNOTATION",
+    "Observed",
+    "Phase",
+    "Stage",
+    "failure",
+    "generating",
+    "ready",
+]
 
 REGENERATE_ANNOTATION = "relnotes.io/regenerate"
 MAX_TOKEN = 253
 
 Stage = Literal["Accepted", "Generated", "Persisted"]
-Phase = Literal["Retrying", "Failed"]
+Phase = Literal["Generating", "Retrying", "Failed"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,8 @@ class Observed:
     token: str | None
     view_url: str | None
     invalid_outputs: int = 0
+    """Invalid replies so far for this generation and regenerate token (a new spec or token
+    starts from zero: the count never carries over to input it was not about)."""
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any], view_base_url: str | None) -> "Observed":
@@ -38,15 +48,20 @@ class Observed:
         meta = body.get("metadata", {})
         status = body.get("status") or {}
         token = (meta.get("annotations") or {}).get(REGENERATE_ANNOTATION)
+        token = token[:MAX_TOKEN] if token else None
+        generation = int(meta.get("generation") or 0)
+        counted = status.get("observedGeneration") == generation and (
+            status.get("invalidOutputsToken") == token
+        )
         view_url = None
         if view_base_url:
             view_url = f"{view_base_url.rstrip('/')}/notes/{meta['namespace']}/{meta['name']}"
         return cls(
-            generation=int(meta.get("generation") or 0),
+            generation=generation,
             conditions=list(status.get("conditions") or []),
-            token=token[:MAX_TOKEN] if token else None,
+            token=token,
             view_url=view_url,
-            invalid_outputs=int(status.get("invalidOutputs") or 0),
+            invalid_outputs=int(status.get("invalidOutputs") or 0) if counted else 0,
         )
 
 
@@ -83,6 +98,7 @@ def ready(observed: Observed, generation: Generation, *, now: datetime) -> dict[
         "viewUrl": observed.view_url,
         "regenerateToken": observed.token,
         "invalidOutputs": None,
+        "invalidOutputsToken": None,
     }
     status["conditions"] = merge(
         observed.conditions, conditions, generation=observed.generation, now=now
@@ -115,6 +131,23 @@ def failure(
         "phase": phase,
         "observedGeneration": observed.generation,
         "invalidOutputs": invalid_outputs,
+        "invalidOutputsToken": observed.token if invalid_outputs else None,
+        "conditions": merge(
+            observed.conditions, conditions, generation=observed.generation, now=now
+        ),
+    }
+
+
+def generating(observed: Observed, *, reason: str, message: str, now: datetime) -> dict[str, Any]:
+    """The status of a generation still under way, waiting on ``reason`` (a lock, a model)."""
+    conditions = [
+        Condition("Accepted", "True", "SpecValid", "the spec is valid"),
+        Condition("Generated", "Unknown", reason, message),
+        Condition("Ready", "False", reason, message),
+    ]
+    return {
+        "phase": "Generating",
+        "observedGeneration": observed.generation,
         "conditions": merge(
             observed.conditions, conditions, generation=observed.generation, now=now
         ),

@@ -83,13 +83,26 @@ async def sweep_forever(
     *,
     interval_s: float,
     timeout_s: float,
+    retry_s: float,
 ) -> None:
-    """Sweep now and then every ``interval_s``; a failed sweep is logged and tried again."""
+    """Sweep now and then every ``interval_s``; a failed sweep is tried again soon.
+
+    After a failure (Postgres or the API down) the next try comes after ``retry_s``, doubling
+    per failure up to ``interval_s``: once the store is back, the sweep runs within seconds,
+    not a whole interval later.
+    """
+    failures = 0
     while True:
         try:
             async with asyncio.timeout(timeout_s):
                 marked = await notes.sweep(inventory.uids, lambda ns: serves(ns, patterns))
             log.info("history sweep done", extra={"rows": marked})
+            failures, delay = 0, interval_s
         except (RelnotesError, TimeoutError) as error:
-            log.warning("history sweep failed; will try again", extra={"error": str(error)})
-        await asyncio.sleep(interval_s)
+            delay = min(retry_s * 2.0 ** min(failures, 16), interval_s)
+            failures += 1
+            log.warning(
+                "history sweep failed; will try again",
+                extra={"error": str(error), "delay": delay},
+            )
+        await asyncio.sleep(delay)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from relnotes.models.text import clean_text
+from relnotes.models.text import clean_text, visible_characters
 
 __all__ = [
     "MAX_LINKS",
@@ -53,11 +53,12 @@ class ReleaseNoteSpec(BaseModel):
         populate_by_name=True, extra="forbid", frozen=True, str_strip_whitespace=True
     )
 
+    # The limits are checked on the text as written, as the API server checks them (in
+    # ``_clean_summary``): NFKC folding may shorten or lengthen it afterwards.
     change_summary: str = Field(
         alias="changeSummary",
-        min_length=MIN_SUMMARY,
-        max_length=MAX_SUMMARY,
         description="Short free-text description of the infrastructure change.",
+        json_schema_extra={"minLength": MIN_SUMMARY, "maxLength": MAX_SUMMARY},
     )
     tone: Tone = Field(default=Tone.NEUTRAL, description="Voice of the note.")
     audience: Audience = Field(default=Audience.ENGINEERS, description="Who reads the note.")
@@ -79,8 +80,19 @@ class ReleaseNoteSpec(BaseModel):
     @field_validator("change_summary", mode="before")
     @classmethod
     def _clean_summary(cls, value: object) -> object:
-        """Strip control and invisible characters before the length check sees them."""
-        return clean_text(value) if isinstance(value, str) else value
+        """At most ``MAX_SUMMARY`` characters and at least ``MIN_SUMMARY`` visible ones, counted
+        on the text as written (as the CRD's schema and CEL rule count them); then control and
+        invisible characters are stripped."""
+        if not isinstance(value, str):
+            return value
+        if len(value) > MAX_SUMMARY:
+            raise ValueError(f"changeSummary must be at most {MAX_SUMMARY} characters")
+        if visible_characters(value) < MIN_SUMMARY:
+            raise ValueError(
+                f"changeSummary must hold at least {MIN_SUMMARY} characters besides whitespace"
+                " and invisible ones (letters, digits, punctuation or symbols)"
+            )
+        return clean_text(value)
 
     @field_validator("links", mode="before")
     @classmethod

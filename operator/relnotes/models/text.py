@@ -8,9 +8,10 @@ are removed, not escaped. NFKC folds look-alike compatibility forms into plain l
 import re
 import unicodedata
 
-__all__ = ["clean_text"]
+__all__ = ["clean_text", "visible_characters"]
 
 _KEEP = {"\n", "\t"}
+_VISIBLE = frozenset("LMNPS")  # Unicode letters, marks, numbers, punctuation, symbols
 _DROPPED = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
 _ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t]+")
@@ -33,3 +34,14 @@ def clean_text(value: str) -> str:
         )
     kept = _SPACES.sub(" ", kept)
     return _BLANK_LINES.sub("\n\n", kept).strip()
+
+
+def visible_characters(value: str) -> int:
+    """How many characters of ``value`` are visible: Unicode categories L, M, N, P and S.
+
+    The CRD's CEL rule counts the same classes (RE2's ``\\pL\\pM\\pN\\pP\\pS``) on the
+    same raw text, so the API server and the operator accept exactly the same summaries.
+    """
+    if value.isascii():
+        return sum(1 for ch in value if "!" <= ch <= "~")
+    return sum(1 for ch in value if unicodedata.category(ch)[0] in _VISIBLE)

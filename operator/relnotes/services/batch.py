@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relnotes.config import Settings
+from relnotes.models.errors import RelnotesError
 from relnotes.models.manifest import ReleaseNoteManifest
 from relnotes.services.drafting import build_drafter
 from relnotes.services.generation import Generation, NoteGenerator
@@ -50,12 +51,19 @@ async def render_batch(
     """Draft every manifest with ``settings``' model path and an in-memory cache."""
     drafter = build_drafter(settings)
     generator = NoteGenerator(drafter, MemoryCache(), ttl_s=settings.cache_ttl_seconds)
+    rendered: list[RenderedNote] = []
     try:
-        return [
-            RenderedNote(
-                m, await generator.generate(m.spec, m.spec.model or settings.default_model())
-            )
-            for m in manifests
-        ]
+        for manifest in manifests:
+            model = manifest.spec.model or settings.default_model()
+            try:
+                rendered.append(
+                    RenderedNote(manifest, await generator.generate(manifest.spec, model))
+                )
+            except RelnotesError as error:  # the same error, saying which note it stopped at
+                named = type(error)(
+                    f"{manifest.ref}: {error.message}", retry_after=error.retry_after
+                )
+                raise named from error
     finally:
         await drafter.aclose()
+    return rendered

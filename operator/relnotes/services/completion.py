@@ -8,6 +8,8 @@ so (provider and reason), so nobody mistakes an offline draft for a model's.
 
 import logging
 
+from pydantic import ValidationError
+
 from relnotes.models.chat import MAX_PROMPT_CHARS, ChatMessage, ChatReply, ChatRequest
 from relnotes.models.errors import InvalidOutput, InvalidRequest, RelnotesError
 from relnotes.models.result import TokenUsage
@@ -50,7 +52,7 @@ class CompletionService:
             return reply.model_copy(update={"fallback_reason": f"{engine.name}: {error.message}"})
 
     async def _checked(self, engine: Engine, request: ChatRequest, check: Check) -> ChatReply:
-        reply = await engine.complete(request)
+        reply = await _answer(engine, request)
         problem = check(reply.content)
         if problem is None:
             return reply
@@ -60,7 +62,7 @@ class CompletionService:
             ChatMessage(role="assistant", content=reply.content[:MAX_PROMPT_CHARS]),
             repair_message(problem),
         ]
-        repaired = await engine.complete(request.model_copy(update={"messages": messages}))
+        repaired = await _answer(engine, request.model_copy(update={"messages": messages}))
         problem = check(repaired.content)
         if problem is not None:
             raise InvalidOutput(f"{engine.name}: reply failed the schema after a repair: {problem}")
@@ -69,3 +71,18 @@ class CompletionService:
             completion_tokens=reply.usage.completion_tokens + repaired.usage.completion_tokens,
         )
         return repaired.model_copy(update={"usage": usage})
+
+
+async def _answer(engine: Engine, request: ChatRequest) -> ChatReply:
+    """The engine's reply; an engine that builds a reply failing its own models (a bug, such as
+    a note under the schema's minimum) is invalid output (502, counted and bounded by the
+    operator), never an unhandled 500 that callers would retry for ever."""
+    try:
+        return await engine.complete(request)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(root)"
+        log.error("engine built an invalid reply", extra={"engine": engine.name, "at": where})
+        raise InvalidOutput(
+            f"{engine.name}: drafted a reply that fails its own schema at {where}: {first['msg']}"
+        ) from error

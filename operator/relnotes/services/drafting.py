@@ -15,6 +15,7 @@ from relnotes.models.chat import ChatRequest, JsonSchemaFormat, ResponseFormat
 from relnotes.models.errors import InvalidOutput
 from relnotes.models.result import GeneratedNote, NoteDraft, Provenance, draft_json_schema
 from relnotes.models.spec import ReleaseNoteSpec
+from relnotes.services.breaker import CircuitBreaker
 from relnotes.services.completion import CompletionService
 from relnotes.services.engines.base import ChatTransport
 from relnotes.services.engines.router import build_router, openai_client
@@ -27,9 +28,16 @@ __all__ = ["Drafter", "build_drafter", "build_transport"]
 class Drafter:
     """Builds the prompt, sends it, and accepts only a reply that validates as a NoteDraft."""
 
-    def __init__(self, transport: ChatTransport, *, max_tokens: int) -> None:
+    def __init__(
+        self,
+        transport: ChatTransport,
+        *,
+        max_tokens: int,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
         self._transport = transport
         self._max_tokens = max_tokens
+        self.breaker = breaker
         self._format = ResponseFormat(
             type="json_schema",
             json_schema=JsonSchemaFormat.model_validate(
@@ -50,7 +58,10 @@ class Drafter:
             max_tokens=self._max_tokens,
         )
         started = time.monotonic()
-        reply = await self._transport.complete(request)
+        if self.breaker is None:
+            reply = await self._transport.complete(request)
+        else:
+            reply = await self.breaker.call(lambda: self._transport.complete(request))
         latency_ms = round((time.monotonic() - started) * 1000)
         try:
             draft = NoteDraft.model_validate_json(reply.content)
@@ -79,14 +90,22 @@ class Drafter:
         return GeneratedNote(draft=draft, provenance=provenance)
 
 
-def build_transport(settings: Settings) -> ChatTransport:
-    """The model-service over HTTP when its URL is set, else the completion service in-process."""
+def build_transport(settings: Settings, *, resend: bool = True) -> ChatTransport:
+    """The model-service over HTTP when its URL is set, else the completion service in-process.
+
+    ``resend=False`` turns the SDK's own retries off: a timed-out completion may still be
+    running (and billed) upstream, so the operator's backoff and circuit breaker decide when
+    to ask again, never a blind resend inside one attempt.
+    """
     if settings.model_service_url:
         client = openai_client(settings, settings.model_service_url)
+        if not resend:
+            client = client.with_options(max_retries=0)
         return UpstreamEngine(client, name="model-service", model=None)
     return CompletionService(build_router(settings))
 
 
-def build_drafter(settings: Settings) -> Drafter:
-    """A drafter wired from ``settings``."""
-    return Drafter(build_transport(settings), max_tokens=settings.max_tokens)
+def build_drafter(settings: Settings, *, breaker: CircuitBreaker | None = None) -> Drafter:
+    """A drafter wired from ``settings``; with a breaker (the operator), no SDK resends."""
+    transport = build_transport(settings, resend=breaker is None)
+    return Drafter(transport, max_tokens=settings.max_tokens, breaker=breaker)

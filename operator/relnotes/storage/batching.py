@@ -24,7 +24,7 @@ from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool
 
 from relnotes.models.errors import StoreUnavailable
-from relnotes.storage.database import connection
+from relnotes.storage.database import with_connection
 
 __all__ = ["BatchedWriter", "Batcher"]
 
@@ -85,8 +85,11 @@ class Batcher(ABC, Generic[ItemT, ResultT]):
                 future.cancel()
 
 
-class BatchedWriter(Batcher[Params, None]):
-    """Runs ``statement`` once per ``write``, pipelining the writes that arrive together."""
+class BatchedWriter(Batcher[Params, Any]):
+    """Runs ``statement`` once per ``write``, pipelining the writes that arrive together.
+
+    A statement with ``RETURNING`` gives each caller the first column of its own row.
+    """
 
     def __init__(
         self,
@@ -103,36 +106,53 @@ class BatchedWriter(Batcher[Params, None]):
         self._order = order
         self._action = action
 
-    async def write(self, params: Params) -> None:
+    async def write(self, params: Params) -> Any:
         """Execute the statement with ``params``; raises ``StoreUnavailable`` if it failed."""
         try:
-            await self.submit(params)
+            return await self.submit(params)
         except StoreUnavailable as error:  # one error may answer a batch: each caller its own
             raise StoreUnavailable(error.message) from error.__cause__
 
-    async def _send_batch(self, items: list[Params]) -> Sequence[Exception | None]:
-        rows = sorted(items, key=self._order)
+    async def _send_batch(self, items: list[Params]) -> Sequence[Any]:
+        order = sorted(range(len(items)), key=lambda i: self._order(items[i]))
+
+        async def write_all(conn: AsyncConnection[TupleRow]) -> list[Any]:
+            returned: list[Any] = []
+            async with conn.cursor() as cursor:
+                await cursor.executemany(self._statement, [items[i] for i in order], returning=True)
+                while True:
+                    row = await cursor.fetchone() if cursor.pgresult else None
+                    returned.append(row[0] if row else None)
+                    if not cursor.nextset():
+                        break
+            return returned
+
         try:
-            async with connection(self._pool, self._action) as conn, conn.cursor() as cursor:
-                await cursor.executemany(self._statement, rows)
+            returned = await with_connection(self._pool, self._action, write_all)
         except StoreUnavailable as error:
             if not _statement_failed(error):
                 raise  # Postgres is unreachable
             if len(items) == 1:
                 return [error]
             return [await self._write_one(params) for params in items]
-        return [None] * len(items)
+        results: list[Any] = [None] * len(items)
+        for position, index in enumerate(order):
+            results[index] = returned[position] if position < len(returned) else None
+        return results
 
     def _fails_queued(self, error: Exception) -> bool:
         return isinstance(error, StoreUnavailable)  # unreachable: the rest would wait, then fail
 
-    async def _write_one(self, params: Params) -> StoreUnavailable | None:
+    async def _write_one(self, params: Params) -> Any:
+        async def write(conn: AsyncConnection[TupleRow]) -> Any:
+            cursor = await conn.execute(self._statement, params)
+            row = await cursor.fetchone() if cursor.pgresult and cursor.description else None
+            return row[0] if row else None
+
         try:
-            async with connection(self._pool, self._action) as conn:
-                await conn.execute(self._statement, params)
+            return await with_connection(self._pool, self._action, write)
         except StoreUnavailable as error:
             return error
-        return None
 
 
 def _statement_failed(error: StoreUnavailable) -> bool:

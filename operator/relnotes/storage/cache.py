@@ -10,13 +10,19 @@ and gives the lock back in one more.
 import asyncio
 import time
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
 from relnotes.models.result import GeneratedNote
 
-__all__ = ["Claim", "DraftCache", "MemoryCache"]
+__all__ = ["Claim", "DraftCache", "MemoryCache", "OnWait"]
+
+OnWait = Callable[[], None]
+
+
+def _no_wait() -> None:
+    """The default ``on_wait``: nobody to tell."""
 
 
 class Claim(Protocol):
@@ -39,12 +45,13 @@ class DraftCache(Protocol):
     """Where generated notes are kept by cache key, and how identical work is coalesced."""
 
     def claim(
-        self, key: str, timeout_s: float, *, lookup: bool = True
+        self, key: str, timeout_s: float, *, lookup: bool = True, on_wait: OnWait = _no_wait
     ) -> AbstractAsyncContextManager[Claim]:
         """The cached note for ``key`` (looked up only when ``lookup``), else its lock.
 
-        While another caller holds the lock, waits up to ``timeout_s`` for it, and finds that
-        caller's note once it is cached. The lock is released when the block ends.
+        While another caller holds the lock, waits up to ``timeout_s`` for it (calling
+        ``on_wait`` once, when the wait starts), and finds that caller's note once it is cached.
+        The lock is released when the block ends.
         """
 
 
@@ -88,7 +95,7 @@ class MemoryCache:
 
     @asynccontextmanager
     async def claim(
-        self, key: str, timeout_s: float, *, lookup: bool = True
+        self, key: str, timeout_s: float, *, lookup: bool = True, on_wait: OnWait = _no_wait
     ) -> AsyncIterator[Claim]:
         if lookup and (note := self._lookup(key)) is not None:
             yield _MemoryClaim(self, key, note, locked=False)
@@ -96,6 +103,8 @@ class MemoryCache:
         lock = self._locks.get(key)
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
+        if lock.locked():
+            on_wait()
         try:
             await asyncio.wait_for(lock.acquire(), timeout_s)
         except TimeoutError:

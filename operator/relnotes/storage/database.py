@@ -10,10 +10,12 @@ without a restart: Kubernetes swaps a mounted Secret's file in place when the Se
 """
 
 import logging
-from collections.abc import AsyncIterator, Callable
+import time
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg import AsyncConnection
@@ -22,7 +24,16 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from relnotes.models.errors import StoreUnavailable
 
-__all__ = ["build_pool", "connection", "read_password", "store_errors"]
+__all__ = [
+    "IDLE_CHECK_S",
+    "ConnectionLost",
+    "Pool",
+    "build_pool",
+    "connection",
+    "read_password",
+    "store_errors",
+    "with_connection",
+]
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +90,12 @@ def build_pool(
 
     Connections are not checked each time they are handed out: that is one more round trip per
     query, and under a burst of hundreds of resources the round trips, not Postgres, set the
-    pace (bench/operator_throughput.py). A connection that a restart or failover killed fails
-    its query instead: a retryable ``StoreUnavailable``, and the pool discards the connection,
-    so a retry gets a live one. TCP keepalives and ``tcp_user_timeout`` bound how long a query
-    can wait on a peer that vanished without closing the connection (an RDS failover).
-    ``password_file`` overrides any password in ``conninfo``, read at each new connection.
+    pace (bench/operator_throughput.py). Only one that sat idle is checked (``connection``);
+    a busy one that a restart or failover killed fails its query instead: a retryable
+    ``StoreUnavailable``, and the pool discards the connection. TCP keepalives and
+    ``tcp_user_timeout`` bound how long a query can wait on a peer that vanished without
+    closing the connection (an RDS failover). ``password_file`` overrides any password in
+    ``conninfo``, read at each new connection.
     """
     return AsyncConnectionPool(
         conninfo,
@@ -119,10 +131,76 @@ async def store_errors(action: str) -> AsyncIterator[None]:
         raise StoreUnavailable(f"postgres unavailable during {action}: {error}") from error
 
 
+Pool = AsyncConnectionPool[AsyncConnection[TupleRow]]
+T = TypeVar("T")
+
+# When each pooled connection was last given back (what was idle may have been cut meanwhile).
+_returned: "weakref.WeakKeyDictionary[AsyncConnection[TupleRow], float]" = (
+    weakref.WeakKeyDictionary()
+)
+IDLE_CHECK_S = 1.0
+
+
+class ConnectionLost(StoreUnavailable):
+    """The connection died under a statement (Postgres restarted or failed over): the pool's
+    other connections were checked and replaced, so trying once more can succeed at once."""
+
+
 @asynccontextmanager
-async def connection(
-    pool: AsyncConnectionPool[AsyncConnection[TupleRow]], action: str
-) -> AsyncIterator[AsyncConnection[TupleRow]]:
-    """A pooled connection, with failures translated (see ``store_errors``)."""
-    async with store_errors(action), pool.connection() as conn:
-        yield conn
+async def connection(pool: Pool, action: str) -> AsyncIterator[AsyncConnection[TupleRow]]:
+    """A pooled connection, with failures translated (see ``store_errors``).
+
+    A connection that sat idle for more than ``IDLE_CHECK_S`` is pinged first (an empty
+    query, one round trip), and a dead one is handed back, which makes the pool replace it,
+    and the next one is taken. Under load connections never sit idle that long, so a burst
+    pays no pings (bench/operator_throughput.py). When a connection dies under a statement
+    anyway (Postgres came back within a second), every idle connection is checked at once
+    (``pool.check()``) and ``ConnectionLost`` says a retry will find live ones.
+    """
+    async with store_errors(action):
+        conn = await _live_connection(pool)
+        try:
+            yield conn
+        except psycopg.Error as error:
+            if not conn.broken:
+                raise
+            await pool.putconn(conn)
+            await pool.check()
+            message = f"postgres connection lost during {action}: {error}"
+            raise ConnectionLost(message) from error
+        finally:
+            if not conn.broken:
+                _returned[conn] = time.monotonic()
+                await pool.putconn(conn)
+
+
+async def with_connection(
+    pool: Pool, action: str, work: Callable[[AsyncConnection[TupleRow]], Awaitable[T]]
+) -> T:
+    """``work`` on a pooled connection; once more if the connection turned out to be dead.
+
+    Only for idempotent work (upserts, reads): the first statement after a Postgres restart
+    then succeeds instead of failing the reconcile that sent it.
+    """
+    try:
+        async with connection(pool, action) as conn:
+            return await work(conn)
+    except ConnectionLost:
+        log.info("retrying on a fresh connection", extra={"action": action})
+    async with connection(pool, action) as conn:
+        return await work(conn)
+
+
+async def _live_connection(pool: Pool) -> AsyncConnection[TupleRow]:
+    for _ in range(pool.max_size + 1):
+        conn = await pool.getconn()
+        if time.monotonic() - _returned.get(conn, 0.0) <= IDLE_CHECK_S:
+            return conn
+        try:
+            await AsyncConnectionPool.check_connection(conn)
+        except (psycopg.OperationalError, psycopg.InterfaceError):
+            log.info("discarding a pooled connection that died while idle")
+            await pool.putconn(conn)  # broken: the pool closes it and opens another
+            continue
+        return conn
+    return await pool.getconn()  # every one was dead: this one is new (or times out)

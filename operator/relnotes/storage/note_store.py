@@ -37,10 +37,12 @@ ON CONFLICT (uid, generation) DO UPDATE SET
     draft = COALESCE(EXCLUDED.draft, r.draft),
     provenance = COALESCE(EXCLUDED.provenance, r.provenance),
     cache_key = COALESCE(EXCLUDED.cache_key, r.cache_key),
-    cache_hit = COALESCE(EXCLUDED.cache_hit, r.cache_hit),
+    cache_hit = CASE WHEN r.cache_hit IS FALSE AND r.phase = 'Ready' THEN FALSE
+                     ELSE COALESCE(EXCLUDED.cache_hit, r.cache_hit) END,
     error = EXCLUDED.error,
     updated_at = now(),
     deleted_at = NULL
+RETURNING cache_hit
 """
 
 
@@ -73,16 +75,23 @@ class NoteStore(NoteRows):
 
     async def record(
         self, ref: NoteRef, spec: ReleaseNoteSpec, note: GeneratedNote, *, cache_key: str, hit: bool
-    ) -> None:
-        """Store a generated note as the resource's result for this generation."""
-        await self._upsert(
-            ref,
-            spec,
-            phase="Ready",
-            draft=Jsonb(note.draft.model_dump(mode="json", by_alias=True)),
-            provenance=Jsonb(note.provenance.model_dump(mode="json", by_alias=True)),
-            cache_key=cache_key,
-            cache_hit=hit,
+    ) -> bool:
+        """Store a generated note as the resource's result for this generation.
+
+        Returns the row's ``cache_hit``: once a resource paid for a generation's note (its row
+        says Ready, not a hit), a later cache hit for it (a second replica, a retry) leaves that
+        false, so history, and the status written from this answer, say who paid.
+        """
+        return bool(
+            await self._upsert(
+                ref,
+                spec,
+                phase="Ready",
+                draft=Jsonb(note.draft.model_dump(mode="json", by_alias=True)),
+                provenance=Jsonb(note.provenance.model_dump(mode="json", by_alias=True)),
+                cache_key=cache_key,
+                cache_hit=hit,
+            )
         )
 
     async def fail(self, ref: NoteRef, spec: ReleaseNoteSpec, error: str) -> None:
@@ -127,7 +136,7 @@ class NoteStore(NoteRows):
             )
             return cursor.rowcount
 
-    async def _upsert(self, ref: NoteRef, spec: ReleaseNoteSpec, **values: Any) -> None:
+    async def _upsert(self, ref: NoteRef, spec: ReleaseNoteSpec, **values: Any) -> Any:
         params: dict[str, Any] = {
             "uid": ref.uid,
             "generation": ref.generation,
@@ -144,4 +153,4 @@ class NoteStore(NoteRows):
             "error": None,
             **values,
         }
-        await self._upserts.write(params)
+        return await self._upserts.write(params)

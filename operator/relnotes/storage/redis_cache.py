@@ -1,10 +1,12 @@
 """The shared draft cache and generation lock in Redis, for every operator replica.
 
 Redis speeds generation up and coalesces identical work; it is never the reason a note is not
-written. Calls have short timeouts and no retries, and any failure degrades: a claim finds no
-note and no lock at once, a fill is skipped. The lock is a key with a random token and an expiry
-(a replica that dies holding it cannot wedge a key; only the holder's token deletes it); a
-waiter polls, bounded. Each step is one Lua script, one round trip, shared with concurrent calls
+written. Calls have short timeouts, one retry on a dropped connection (a restarted Redis),
+and any failure degrades: a claim finds no note and no lock at once, a fill is skipped. The
+lock is a lease: a key with a random token and a short expiry (15 s by default) that its holder
+renews every third of it while it drafts, so a replica that dies holding it frees the key within
+one expiry, however long a model call may take; only the holder's token renews or deletes it.
+A waiter polls, bounded. Each step is one Lua script, one round trip, shared with concurrent calls
 (``redis_pipeline``): a claim looks the note up and on a miss takes the lock, a fill caches the
 note and releases the lock (five round trips per drafted note before: GET, SET NX, GET, SET,
 release). Scripts touch a note and its lock together, which one Redis node or replication group
@@ -12,20 +14,22 @@ allows; cluster mode would need both keys in one hash slot.
 """
 
 import asyncio
+import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from pydantic import ValidationError
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.maint_notifications import MaintNotificationsConfig
 
 from relnotes.models.result import GeneratedNote
-from relnotes.storage.cache import Claim
+from relnotes.storage.cache import Claim, OnWait
 from relnotes.storage.redis_pipeline import PipelinedScript
 
 __all__ = ["RedisCache", "build_redis"]
@@ -51,6 +55,11 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
 return 1
 """
+# KEYS: lock. ARGV: lock token, lock expiry in ms. Returns 1 while the lease is this caller's.
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
 # KEYS: lock. ARGV: lock token.
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -70,7 +79,9 @@ def build_redis(url: str, *, timeout_s: float = 2.0, max_connections: int = 64) 
         timeout=timeout_s,
         socket_timeout=timeout_s,
         socket_connect_timeout=timeout_s,
-        retry=Retry(NoBackoff(), 0),
+        # One immediate retry on a new connection when a pooled one was dropped (Redis
+        # restarted or failed over), never on a timeout: a slow Redis is not asked twice.
+        retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
         health_check_interval=30,
         driver_info=None,  # no CLIENT SETINFO: one round trip less per new connection
         maint_notifications_config=MaintNotificationsConfig(enabled=False),
@@ -95,22 +106,31 @@ class RedisCache:
     """``DraftCache`` on Redis: notes under ``{prefix}note:{key}``, locks under ``lock:``."""
 
     def __init__(
-        self, client: "Redis", *, prefix: str = "relnotes:", lock_expiry_s: float = 120.0
+        self,
+        client: "Redis",
+        *,
+        prefix: str = "relnotes:",
+        lock_expiry_s: float = 15.0,
+        on_error: Callable[[], None] = lambda: None,
     ) -> None:
+        self._on_error = on_error  # told of each failure (the operator counts them)
         self._prefix = prefix
         self._client = client
         self._expiry_ms = max(1, round(lock_expiry_s * 1000))
+        self._renew_every_s = lock_expiry_s / 3
         self._claim_script = PipelinedScript(client, _CLAIM)
         self._fill_script = PipelinedScript(client, _FILL)
+        self._renew_script = PipelinedScript(client, _RENEW)
         self._release_script = PipelinedScript(client, _RELEASE)
 
     @asynccontextmanager
     async def claim(
-        self, key: str, timeout_s: float, *, lookup: bool = True
+        self, key: str, timeout_s: float, *, lookup: bool = True, on_wait: OnWait = lambda: None
     ) -> AsyncIterator[Claim]:
         claim = _RedisClaim(self, [f"{self._prefix}note:{key}", f"{self._prefix}lock:{key}"])
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
+        waited = False
         try:
             while claim.note is None and not claim.locked:
                 args = ("1" if lookup else "0", claim.token, self._expiry_ms)
@@ -123,14 +143,36 @@ class RedisCache:
                 elif loop.time() >= deadline:
                     break  # not coalesced: the caller drafts without the lock
                 else:
+                    if not waited:
+                        waited = True
+                        on_wait()
                     await asyncio.sleep(_POLL_S)
         except _FAILURES as error:
+            self._on_error()
             log.warning("redis claim failed; generating uncoalesced", extra={"error": str(error)})
+        renewer = asyncio.create_task(self._renew(claim)) if claim.locked else None
         try:
             yield claim
         finally:
+            if renewer is not None:
+                renewer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewer
             if claim.locked:
                 await self._release(claim)
+
+    async def _renew(self, claim: _RedisClaim) -> None:
+        """Extend the lease every third of its expiry while ``claim`` holds it."""
+        while claim.locked:
+            await asyncio.sleep(self._renew_every_s)
+            try:
+                held = await self._renew_script(claim.keys[1:], (claim.token, self._expiry_ms))
+            except _FAILURES as error:
+                log.warning("redis lease renewal failed", extra={"error": str(error)})
+                continue
+            if not held:
+                log.warning("redis lease lost; another caller may draft the same input")
+                return
 
     async def _fill(self, claim: _RedisClaim, note: GeneratedNote, ttl_s: int) -> None:
         """Cache ``note`` for ``claim``'s key; release its lock in the same round trip."""
@@ -142,6 +184,7 @@ class RedisCache:
             else:
                 await self._client.set(claim.keys[0], payload, ex=ttl_s)
         except _FAILURES as error:
+            self._on_error()
             log.warning("redis put failed; note not cached", extra={"error": str(error)})
 
     async def _release(self, claim: _RedisClaim) -> None:

@@ -127,8 +127,36 @@ async def test_a_hanging_upstream_times_out(aiohttp_server: ServerFactory) -> No
     await service.aclose()
 
 
-async def test_malformed_json_is_an_invalid_output(aiohttp_server: ServerFactory) -> None:
-    upstream = FakeUpstream(lambda: web.Response(text="{oops", content_type="application/json"))
+@pytest.mark.parametrize(
+    "body",
+    [
+        web.Response(text="{oops", content_type="application/json"),  # not JSON
+        web.Response(text="<html>502 Bad Gateway</html>", content_type="text/html"),
+        web.Response(
+            text='{"id": "chatcmpl-1", "object": "chat.completion"}',
+            content_type="application/json",
+        ),  # cut short: no choices
+    ],
+    ids=["not-json", "wrong-content-type", "truncated"],
+)
+async def test_a_reply_that_is_not_a_completion_is_a_transport_fault(
+    aiohttp_server: ServerFactory, body: web.Response
+) -> None:
+    upstream = FakeUpstream(lambda: body)
+    service = await start(aiohttp_server, upstream, retries=0)
+    with pytest.raises(ModelUnavailable) as caught:
+        await service.complete(REQUEST)
+    assert caught.value.retryable
+    await service.aclose()
+
+
+async def test_a_completion_without_content_is_an_invalid_output(
+    aiohttp_server: ServerFactory,
+) -> None:
+    reply = completion("x")
+    payload = json.loads(reply.text or "{}")
+    payload["choices"][0]["message"]["content"] = None
+    upstream = FakeUpstream(lambda: web.json_response(payload))
     service = await start(aiohttp_server, upstream, retries=0)
     with pytest.raises(InvalidOutput):
         await service.complete(REQUEST)

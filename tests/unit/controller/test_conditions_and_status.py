@@ -94,3 +94,23 @@ def test_backoff_is_exponential_capped_and_honours_retry_after() -> None:
     assert [config.backoff(n) for n in range(7)] == [1, 2, 4, 8, 16, 30, 30]
     assert config.backoff(0, retry_after=12) == 12
     assert config.backoff(0, retry_after=999) == 30
+
+
+def test_invalid_outputs_count_only_for_the_same_generation_and_regenerate_token() -> None:
+    counted = Observed.from_body(_body(observedGeneration=2, invalidOutputs=2), None)
+    assert counted.invalid_outputs == 2
+    older = Observed.from_body(_body(observedGeneration=1, invalidOutputs=2), None)
+    assert older.invalid_outputs == 0  # generation 1's count is not generation 2's
+    body = _body(observedGeneration=2, invalidOutputs=2, invalidOutputsToken="a")
+    body["metadata"]["annotations"] = {"relnotes.io/regenerate": "b"}  # type: ignore[index]
+    assert Observed.from_body(body, None).invalid_outputs == 0  # a new token starts over
+    status = failure(
+        Observed.from_body(body, None),
+        stage="Generated",
+        phase="Retrying",
+        reason="InvalidOutput",
+        message="m",
+        now=T0,
+        invalid_outputs=1,
+    )
+    assert (status["invalidOutputs"], status["invalidOutputsToken"]) == (1, "b")

@@ -8,6 +8,7 @@ import importlib
 import kopf
 import pytest
 
+from relnotes.cli import operator_cmd
 from relnotes.cli.main import build_parser
 from relnotes.controller.handlers import build_registry, configure
 
@@ -20,7 +21,11 @@ def test_scope_defaults_to_every_namespace_and_flags_are_exclusive() -> None:
     default = _parse("--standalone")  # what manifests/base/operator.yaml runs
     assert default.namespace is None
     assert default.peering is None
-    assert default.liveness == "http://0.0.0.0:8081/healthz"
+    assert operator_cmd.probe_port(default) == 8081
+    assert operator_cmd.probe_port(_parse("--probe-port", "9090")) == 9090
+    assert operator_cmd.probe_port(_parse("--probe-port", "0")) is None
+    older = _parse("--liveness", "http://0.0.0.0:8082/healthz")  # manifests before 8081's server
+    assert operator_cmd.probe_port(older) == 8082
     with pytest.raises(SystemExit):
         _parse("-A", "-n", "ns1")
     with pytest.raises(SystemExit):
@@ -37,9 +42,7 @@ def _handler_ids(registry: kopf.OperatorRegistry) -> set[str]:
 
 def test_registry_holds_every_handler_and_kopf_bookkeeping_lives_in_status() -> None:
     registry = build_registry()
-    assert {"login", "startup", "cleanup", "generate", "forget", "postgres", "redis"} <= (
-        _handler_ids(registry)
-    )
+    assert {"login", "startup", "cleanup", "generate", "forget"} <= _handler_ids(registry)
     settings = kopf.OperatorSettings()
     configure(settings)
     assert isinstance(settings.persistence.progress_storage, kopf.StatusProgressStorage)

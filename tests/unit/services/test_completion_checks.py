@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from relnotes.models.chat import ChatMessage, ChatReply, ChatRequest
 from relnotes.models.errors import InvalidOutput, InvalidRequest, ModelUnavailable
@@ -127,3 +128,14 @@ async def test_any_other_schema_is_checked_as_a_json_schema() -> None:
     with pytest.raises(InvalidOutput, match="answer: 42 is not of type 'string'"):
         await CompletionService(EngineRouter([engine])).complete(ChatRequest.model_validate(custom))
     assert "'answer' is a required property" in engine.requests[1].messages[-1].content
+
+
+async def test_an_engine_that_builds_an_invalid_reply_is_invalid_output_not_a_crash() -> None:
+    try:
+        ChatMessage.model_validate({"role": "nobody", "content": 1})
+    except ValidationError as error:
+        bug = error  # what an engine raises when it builds a model its own schema refuses
+    engine = ScriptedEngine(bug)
+    with pytest.raises(InvalidOutput, match="fails its own schema at role") as caught:
+        await CompletionService(EngineRouter([engine])).complete(schema_request())
+    assert caught.value.status == 502  # counted and bounded by the operator, not retried forever

@@ -3,7 +3,9 @@
 The same class talks to OpenAI, to any OpenAI-compatible server (vLLM, Ollama, LiteLLM) and, from
 the operator and ``relnotes render``, to relnotes' own model-service. The SDK does the bounded
 retries on 408/409/429/5xx and honours Retry-After; this module only turns what is left into
-domain errors that say whether trying later can help.
+domain errors that say whether trying later can help: a reply that is not a chat completion
+at all (not JSON, cut short, the wrong content type) is a transport fault, and only the content
+of a real completion can be invalid output.
 
 The body goes out through the client's ``post`` with ``ChatCompletion`` as the reply type, not
 through ``chat.completions.create``: ``create`` walks every message through the SDK's six-way
@@ -73,7 +75,9 @@ def translate_error(error: openai.OpenAIError, provider: str) -> RelnotesError:
         if error.status_code == 429 or error.status_code >= 500:
             return ModelUnavailable(message, retry_after=_retry_after(error))
         return UpstreamRejected(message)
-    return InvalidOutput(f"{provider}: unreadable reply ({error})")
+    # Anything else (a body the SDK could not read as a reply) is the wire's fault, not the
+    # model's: a retry with backoff can fix it, an invalid-output verdict would be final.
+    return ModelUnavailable(f"{provider}: unreadable reply ({error})")
 
 
 class UpstreamEngine:
@@ -112,9 +116,14 @@ class UpstreamEngine:
             )
         except openai.OpenAIError as error:
             raise translate_error(error, self.name) from error
-        except ValueError as error:  # the SDK lets a body that is not JSON through as-is
-            raise InvalidOutput(f"{self.name}: reply is not valid JSON ({error})") from error
-        if not completion.choices or completion.choices[0].message.content is None:
+        except ValueError as error:  # a JSON content type over a body that is not JSON
+            raise ModelUnavailable(f"{self.name}: reply is not valid JSON ({error})") from error
+        # A non-JSON content type comes back as text, a truncated or foreign body without
+        # choices: transport faults (a proxy's error page, a cut connection), retried with
+        # backoff; only a real completion's content can be invalid output.
+        if not isinstance(completion, ChatCompletion) or not completion.choices:
+            raise ModelUnavailable(f"{self.name}: reply is not a chat completion")
+        if completion.choices[0].message.content is None:
             raise InvalidOutput(f"{self.name}: reply has no message content")
         choice = completion.choices[0]
         extra = completion.model_extra or {}
