@@ -9,7 +9,7 @@ an environment variable.
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, DirectoryPath, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["DETERMINISTIC_MODEL", "Settings"]
@@ -53,7 +53,8 @@ class Settings(BaseSettings):
         default=None,
         description="Postgres password file (a mounted Secret), re-read at every new connection.",
     )
-    database_role_passwords_dir: Path | None = Field(
+    # A directory that must exist: a missing mount would otherwise set no role's password.
+    database_role_passwords_dir: DirectoryPath | None = Field(
         default=None,
         description="migrate only: files named after relnotes' roles, holding their passwords.",
     )

@@ -117,33 +117,42 @@ def _env(
     return env
 
 
+def _volume_sources(volume: Mapping[str, Any]) -> list[tuple[str, str, Any, bool]]:
+    """(kind, name, items, optional) of each Secret / ConfigMap a volume shows, projected too."""
+    parts = [volume, *(volume.get("projected") or {}).get("sources", [])]
+    found = []
+    for part in parts:
+        for key, kind, name_field in (
+            ("secret", "Secret", "secretName"),
+            ("configMap", "ConfigMap", "name"),
+        ):
+            if key in part:
+                ref = part[key]
+                name = ref.get(name_field) or ref.get("name")
+                found.append((kind, name, ref.get("items"), bool(ref.get("optional"))))
+    return found
+
+
 def _files(
     pod: Mapping[str, Any],
     spec: Mapping[str, Any],
     sources: Mapping[tuple[str, str], dict[str, bytes]],
     missing: list[str],
 ) -> dict[str, bytes]:
-    """Every file the container's Secret / ConfigMap volume mounts show it; a source that does
-    not exist (and is not optional) goes to ``missing``, as a kubelet would wait for it."""
+    """Every file the container's Secret / ConfigMap volume mounts show it (projected volumes
+    too); a source that does not exist (and is not optional) goes to ``missing``, as a kubelet
+    would wait for it. emptyDir and the like show nothing."""
     volumes = {v["name"]: v for v in pod.get("volumes", [])}
     files: dict[str, bytes] = {}
     for mount in spec.get("volumeMounts", []):
-        volume = volumes[mount["name"]]
-        if "secret" in volume:
-            source = ("Secret", volume["secret"]["secretName"])
-            items, optional = volume["secret"].get("items"), volume["secret"].get("optional")
-        elif "configMap" in volume:
-            source = ("ConfigMap", volume["configMap"]["name"])
-            items, optional = volume["configMap"].get("items"), volume["configMap"].get("optional")
-        else:
-            continue  # emptyDir and the like: nothing to show
-        if source not in sources and not optional:
-            missing.append(f"{source[0]} {source[1]}")
-        data = sources.get(source, {})
-        paths = {i["key"]: i["path"] for i in items} if items else {k: k for k in data}
-        for key, path in paths.items():
-            if key in data:
-                files[f"{mount['mountPath'].rstrip('/')}/{path}"] = data[key]
+        for kind, name, items, optional in _volume_sources(volumes[mount["name"]]):
+            if (kind, name) not in sources and not optional:
+                missing.append(f"{kind} {name}")
+            data = sources.get((kind, name), {})
+            paths = {i["key"]: i["path"] for i in items} if items else {k: k for k in data}
+            for key, path in paths.items():
+                if key in data:
+                    files[f"{mount['mountPath'].rstrip('/')}/{path}"] = data[key]
     return files
 
 
