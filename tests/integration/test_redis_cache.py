@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
+from servers import RedisServer
 from tests.notes import sample_note
 
 from relnotes.storage.redis_cache import RedisCache, build_redis
@@ -131,3 +132,18 @@ async def _claimed(
 ) -> tuple[object, bool]:
     async with cache.claim(key, timeout_s, lookup=lookup) as claim:
         return claim.note, claim.locked
+
+
+async def test_the_first_claim_after_redis_restarts_still_coalesces(
+    private_redis: RedisServer,
+) -> None:
+    client = build_redis(private_redis.url)
+    try:
+        cache = RedisCache(client)
+        assert (await _claimed(cache, "k"))[1]  # the pooled connection is open now
+        private_redis.stop()
+        private_redis.start()
+        found, locked = await _claimed(cache, "k")  # the dead connection is replaced at once
+        assert (found, locked) == (None, True)
+    finally:
+        await client.aclose()

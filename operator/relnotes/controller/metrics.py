@@ -37,7 +37,8 @@ class OperatorMetrics:
         )
         self.model_calls = Counter(
             "relnotes_operator_model_calls",
-            "Chat completions asked of the model-service, by outcome.",
+            "Model calls by outcome: ok, the error's code, or circuit_open (refused by the"
+            " circuit breaker, not sent).",
             ["outcome"],
             registry=r,
         )

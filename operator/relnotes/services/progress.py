@@ -8,7 +8,6 @@ left in flight when the generation ends, so it cannot land after the final statu
 """
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -24,22 +23,28 @@ Report = Callable[[str, str], Awaitable[None]]
 
 
 class Progress:
-    """The current stage of one generation, and its pending report."""
+    """The current stage of one generation, and its pending report.
+
+    A report waits on a timer, not a task: a generation that never waits long (nearly all)
+    costs no task at all.
+    """
 
     def __init__(self, model: str, report: Report | None, *, after_s: float) -> None:
         self._model = model
         self._report = report
         self._after_s = after_s
         self.stage: Stage | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._sending: set[asyncio.Task[None] | None] = set()
+        self._timer: asyncio.TimerHandle | None = None
+        self._sent: list[asyncio.Task[None]] = []
 
     def enter(self, stage: Stage) -> None:
         """The generation now waits on ``stage``."""
         self.stage = stage
         if self._report is None:
             return
-        self._drop_unsent()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if stage == "lock":
             message = "another worker is drafting the same input; waiting for its note"
             self._schedule(0.0, "WaitingForLock", message)
@@ -48,28 +53,28 @@ class Progress:
             self._schedule(self._after_s, "WaitingForModel", message)
 
     def _schedule(self, delay_s: float, reason: str, message: str) -> None:
-        self._tasks.add(asyncio.create_task(self._send(delay_s, reason, message)))
+        loop = asyncio.get_running_loop()
+        self._timer = loop.call_later(delay_s, self._fire, reason, message)
 
-    def _drop_unsent(self) -> None:
-        for task in self._tasks:
-            if task not in self._sending:
-                task.cancel()
+    def _fire(self, reason: str, message: str) -> None:
+        self._timer = None
+        self._sent.append(asyncio.create_task(self._send(reason, message)))
 
-    async def _send(self, delay_s: float, reason: str, message: str) -> None:
-        await asyncio.sleep(delay_s)
+    async def _send(self, reason: str, message: str) -> None:
         assert self._report is not None
-        self._sending.add(asyncio.current_task())
         try:
             await self._report(reason, message)
         except Exception as error:  # a status the user sees later anyway; never fatal
             log.warning("progress not reported", extra={"reason": reason, "error": str(error)})
 
     async def close(self) -> None:
-        """Drop reports not sent yet; wait for those being sent (they must land first)."""
-        self._drop_unsent()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
+        """Drop a report not due yet; wait for those being sent (they must land first)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._sent:
+            await asyncio.gather(*self._sent, return_exceptions=True)
+            self._sent.clear()
 
     def timed_out(self, timeout_s: float) -> RelnotesError:
         """The error of a generation that took longer than ``timeout_s``, naming the wait."""
