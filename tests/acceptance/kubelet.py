@@ -206,8 +206,8 @@ def listen_args(argv: list[str], ports: Mapping[int, int]) -> list[str]:
             out[i + 1] = "127.0.0.1"
         elif arg == "--port":
             out[i + 1] = str(ports[int(out[i + 1])])
-    if "operator" in out and "--liveness" not in out:  # the default liveness port, 8081
-        out += ["--liveness", f"http://127.0.0.1:{ports[8081]}/healthz"]
+    if "operator" in out and "--probe-port" not in out:  # its probe server's default, 8081
+        out += ["--probe-port", str(ports[8081])]
     return out
 
 

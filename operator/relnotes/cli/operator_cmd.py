@@ -2,8 +2,7 @@
 
 The probe server (``--probe-port``, 8081) answers ``/healthz`` (liveness: the event loop and
 kopf's watchers, never a dependency), ``/readyz`` (each dependency by name and state) and
-``/metrics`` (``controller.probe_server``). ``--liveness URL`` is still accepted for manifests
-written before it: the port of that URL becomes the probe port (kopf's own endpoint is unused).
+``/metrics`` (``controller.probe_server``); kopf's own liveness endpoint is not used.
 
 Replicas run standalone (no kopf peering) by default: two replicas may both see a change, and the
 Redis lock, the cache and the idempotent Postgres upsert make that cost one model call and one
@@ -11,7 +10,6 @@ row. ``--peering`` opts into kopf's peering to keep one active replica instead.
 """
 
 import argparse
-from urllib.parse import urlsplit
 
 from relnotes.config import Settings
 
@@ -21,12 +19,7 @@ DEFAULT_PROBE_PORT = 8081  # 8080 is the view's
 
 
 def probe_port(args: argparse.Namespace) -> int | None:
-    """The probe server's port: ``--liveness``'s (the older flag) when given; None: off."""
-    if args.liveness:
-        given: int | None = urlsplit(str(args.liveness)).port
-        if given is None:
-            raise SystemExit(f"--liveness {args.liveness}: the URL names no port")
-        return given
+    """The probe server's port; None: off."""
     port = int(args.probe_port)
     return port if port > 0 else None
 
@@ -74,12 +67,6 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
         metavar="PORT",
         help=f"port of /healthz (liveness), /readyz (dependencies) and /metrics"
         f" ({DEFAULT_PROBE_PORT}); 0 to disable",
-    )
-    parser.add_argument(
-        "--liveness",
-        default=None,
-        metavar="URL",
-        help="older form of --probe-port: the URL's port is used (e.g. http://0.0.0.0:8081/healthz)",
     )
     peering = parser.add_mutually_exclusive_group()
     peering.add_argument(

@@ -24,8 +24,6 @@ def test_scope_defaults_to_every_namespace_and_flags_are_exclusive() -> None:
     assert operator_cmd.probe_port(default) == 8081
     assert operator_cmd.probe_port(_parse("--probe-port", "9090")) == 9090
     assert operator_cmd.probe_port(_parse("--probe-port", "0")) is None
-    older = _parse("--liveness", "http://0.0.0.0:8082/healthz")  # manifests before 8081's server
-    assert operator_cmd.probe_port(older) == 8082
     with pytest.raises(SystemExit):
         _parse("-A", "-n", "ns1")
     with pytest.raises(SystemExit):
