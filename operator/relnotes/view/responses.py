@@ -1,0 +1,105 @@
+"""Serving rendered bytes: the page cache, ETag / Last-Modified / 304, gzip, Cache-Control.
+
+A page is rendered once into a ``Rendered`` (body, and its gzip made at the same time) and kept
+in ``PageCache`` under the URL and the negotiated format. The cache is emptied whenever Postgres
+announces a write (see ``invalidation``), so what it holds is never older than the last
+notification; while Postgres is down it is left alone and keeps serving what it has.
+"""
+
+import gzip
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from aiohttp import web
+
+__all__ = ["PageCache", "Rendered", "respond"]
+
+_COMPRESS_FROM = 512  # below this gzip's framing costs more than it saves
+CACHE_CONTROL = "public, max-age=5, stale-while-revalidate=30"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A finished representation: bytes, type, validators, and its gzip if worth having."""
+
+    body: bytes
+    content_type: str
+    last_modified: datetime | None = None
+    status: int = 200
+    etag: str = field(init=False)
+    gzipped: bytes | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        digest = hashlib.blake2b(self.body, digest_size=12).hexdigest()
+        object.__setattr__(self, "etag", f'"{digest}"')
+        small = len(self.body) < _COMPRESS_FROM
+        object.__setattr__(self, "gzipped", None if small else gzip.compress(self.body, 6, mtime=0))
+
+    @classmethod
+    def text(
+        cls, text: str, content_type: str, last_modified: datetime | None = None
+    ) -> "Rendered":
+        """``text`` encoded as UTF-8 under ``content_type``."""
+        return cls(text.encode(), f"{content_type}; charset=utf-8", last_modified)
+
+
+class PageCache:
+    """A bounded LRU of rendered pages, emptied on every change to the notes."""
+
+    def __init__(self, max_entries: int = 1024) -> None:
+        self._pages: OrderedDict[str, Rendered] = OrderedDict()
+        self._max = max_entries
+        self.epoch = 0  # bumped by clear(): a render that began before it is not stored
+
+    def get(self, key: str) -> Rendered | None:
+        page = self._pages.get(key)
+        if page is not None:
+            self._pages.move_to_end(key)
+        return page
+
+    def put(self, key: str, page: Rendered, epoch: int) -> None:
+        """Keep ``page`` unless the notes changed since its rendering began (``epoch``)."""
+        if epoch != self.epoch:
+            return
+        self._pages[key] = page
+        self._pages.move_to_end(key)
+        while len(self._pages) > self._max:
+            self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        self._pages.clear()
+        self.epoch += 1
+
+
+def _not_modified(request: web.Request, page: Rendered) -> bool:
+    tags = request.headers.get("If-None-Match")
+    if tags is not None:
+        return any(tag.strip().removeprefix("W/") in (page.etag, "*") for tag in tags.split(","))
+    since = request.headers.get("If-Modified-Since")
+    if since and page.last_modified is not None:
+        try:
+            moment = parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return page.last_modified.replace(microsecond=0) <= moment
+    return False
+
+
+def respond(request: web.Request, page: Rendered) -> web.Response:
+    """``page`` for ``request``: a 304 if the client has it, else the body (gzip if accepted)."""
+    headers = {"ETag": page.etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept, Accept-Encoding"}
+    if page.last_modified is not None:
+        headers["Last-Modified"] = format_datetime(page.last_modified.astimezone(UTC), usegmt=True)
+    if page.status == 200 and _not_modified(request, page):
+        return web.Response(status=304, headers=headers)
+    headers["Content-Type"] = page.content_type
+    body = page.body
+    if page.gzipped is not None and "gzip" in request.headers.get("Accept-Encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        body = page.gzipped
+    return web.Response(status=page.status, body=body, headers=headers)
