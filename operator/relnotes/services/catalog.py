@@ -20,6 +20,7 @@ from relnotes.storage.note_rows import NoteRow
 
 __all__ = [
     "FEED_SIZE",
+    "NAME_PATTERN",
     "NoteCatalog",
     "NoteDetail",
     "NoteNotFound",
@@ -31,7 +32,8 @@ __all__ = [
 
 FEED_SIZE = 50
 CHANGELOG_SIZE = 1000
-Name = Annotated[str, StringConstraints(min_length=1, max_length=253, pattern=r"^[a-z0-9.-]+$")]
+NAME_PATTERN = r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$"
+Name = Annotated[str, StringConstraints(min_length=1, max_length=253, pattern=NAME_PATTERN)]
 Label = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/ +-]*$")
 ]

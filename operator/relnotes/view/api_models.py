@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from relnotes.services.catalog import NoteQuery
+from relnotes.services.catalog import NAME_PATTERN, NoteQuery
 from relnotes.storage.note_pages import HistoryEntry, NoteSummary
 
 __all__ = ["ErrorBody", "HistoryItem", "NoteDocument", "NoteItem", "NoteList", "openapi_document"]
@@ -145,7 +145,7 @@ def openapi_document() -> dict[str, Any]:
         "400": _response("ErrorBody", "A parameter is invalid; the message names it."),
         "503": _response("ErrorBody", "Postgres is unavailable; retry later."),
     }
-    name = {"type": "string", "minLength": 1, "maxLength": 253}
+    name = {"type": "string", "pattern": NAME_PATTERN, "description": "A Kubernetes name."}
     path = [
         {"name": p, "in": "path", "required": True, "schema": name} for p in ("namespace", "name")
     ]

@@ -8,6 +8,7 @@ or an error wrote, so no format carries live HTML or links a reader did not writ
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC
+from typing import Any
 
 from relnotes.models.result import GeneratedNote
 from relnotes.services.catalog import NoteDetail, NotePage
@@ -24,6 +25,26 @@ class Release:
     version: str | None
     date: str | None
     categories: list[tuple[str, list[NoteSummary]]]
+
+    def as_json(self) -> dict[str, Any]:
+        """This release as JSON: version, date, and each category's notes."""
+        return {
+            "version": self.version,
+            "date": self.date,
+            "categories": [
+                {"category": category, "notes": [_json_note(note) for note in notes]}
+                for category, notes in self.categories
+            ],
+        }
+
+
+def _json_note(note: NoteSummary) -> dict[str, str | None]:
+    return {
+        "namespace": note.namespace,
+        "name": note.name,
+        "releaseNote": note.release_note,
+        "url": f"/notes/{note.namespace}/{note.name}",
+    }
 
 
 def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:

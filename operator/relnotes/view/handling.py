@@ -13,7 +13,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from relnotes.models.errors import InvalidRequest
-from relnotes.services.catalog import NoteQuery
+from relnotes.services.catalog import NAME_PATTERN, NoteQuery
 from relnotes.services.manifests import describe_errors
 from relnotes.view.context import VIEW
 from relnotes.view.negotiation import FORMAT_KEY
@@ -21,7 +21,7 @@ from relnotes.view.responses import Rendered, respond
 
 __all__ = ["checked_name", "page_url", "parse_query", "serve"]
 
-_NAME = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")
+_NAME = re.compile(NAME_PATTERN)
 _MAX_VALUE = 1000
 
 

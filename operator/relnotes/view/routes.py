@@ -123,8 +123,6 @@ async def show_note(request: web.Request) -> web.Response:
 async def changelog(request: web.Request) -> web.Response:
     """Keep-a-Changelog: by version, newest first, then category; same filters as the index."""
     fmt = _format(request)
-    if fmt == "json":
-        fmt = request[FORMAT_KEY] = "md"  # the changelog is a document; JSON is /api/v1/notes
     query = parse_query(request, ignore=("format", "limit", "after", "before"))
 
     async def render() -> Rendered:
@@ -133,6 +131,9 @@ async def changelog(request: web.Request) -> web.Response:
         modified = _newest(*(note.updated_at for note in notes))
         if fmt == "md":
             return Rendered.text(changelog_markdown(groups), MEDIA_TYPES["md"], modified)
+        if fmt == "json":
+            body = json.dumps([release.as_json() for release in groups])
+            return Rendered.text(body, MEDIA_TYPES["json"], modified)
         html = render_html(request, "changelog.html", {"releases": groups, "query": query})
         return Rendered.text(html, MEDIA_TYPES["html"], modified)
 

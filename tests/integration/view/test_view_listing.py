@@ -101,14 +101,27 @@ async def test_one_entry_per_note_newest_generation_and_deleted_hidden(
 
 
 async def test_filters_and_full_text_search(view: TestClient[Any, Any], write: Writer) -> None:
-    await write("redis", component="redis", environment="prod", version="1.2",
-                note=drafted("Upgraded Redis to 7.2 for faster replication."))  # fmt: skip
-    await write("vpc", namespace="network", component="vpc", environment="staging",
-                version="1.3", note=drafted("Opened port 443 on the edge security group.",
-                                            Category.SECURITY, Risk.HIGH))  # fmt: skip
-    await write("db", component="postgres", version="1.3",
-                note=drafted("Moved the orders database to db.r6g.large.", Category.DATABASE,
-                             Risk.MEDIUM))  # fmt: skip
+    await write(
+        "redis",
+        component="redis",
+        environment="prod",
+        version="1.2",
+        note=drafted("Upgraded Redis to 7.2 for faster replication."),
+    )
+    await write(
+        "vpc",
+        namespace="network",
+        component="vpc",
+        environment="staging",
+        version="1.3",
+        note=drafted("Opened port 443 on the edge security group.", Category.SECURITY, Risk.HIGH),
+    )
+    await write(
+        "db",
+        component="postgres",
+        version="1.3",
+        note=drafted("Moved the orders database to db.r6g.large.", Category.DATABASE, Risk.MEDIUM),
+    )
 
     async def names(query: str) -> list[str]:
         response = await view.get(f"/api/v1/notes?{query}")

@@ -114,9 +114,12 @@ async def hostile(store: NoteStore) -> list[str]:
         )
         name = f"x{number}"
         await store.record(
-            NoteRef(f"uid-{name}", 1, "evil", name), spec, hostile_note(payload),
-            cache_key="k", hit=False,
-        )  # fmt: skip
+            NoteRef(f"uid-{name}", 1, "evil", name),
+            spec,
+            hostile_note(payload),
+            cache_key="k",
+            hit=False,
+        )
         await store.fail(
             NoteRef(f"uid-f{name}", 1, "evil", f"f{name}"),
             spec,
@@ -182,8 +185,11 @@ async def test_hostile_error_messages_are_escaped(view: TestClient[Any, Any]) ->
 async def test_bad_parameters_are_400s_naming_them_in_the_format_asked(
     view: TestClient[Any, Any], query: str, parameter: str
 ) -> None:
-    for accept, kind in (("application/json", "json"), ("text/html", "html"),
-                         ("text/markdown", "md")):  # fmt: skip
+    for accept, kind in (
+        ("application/json", "json"),
+        ("text/html", "html"),
+        ("text/markdown", "md"),
+    ):
         response = await view.get(f"/notes?{query}", headers={"Accept": accept})
         assert response.status == 400, (query, await response.text())
         text = await response.text()
