@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from relnotes.cli import render_cmd
+from relnotes.cli import export_cmd, render_cmd
 from relnotes.cli.serving import add_serving_parser
 from relnotes.config import Settings
 from relnotes.logs import configure_logging
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     render_cmd.add_parser(subparsers)
+    export_cmd.add_parser(subparsers)
     add_serving_parser(
         subparsers,
         "model-service",
