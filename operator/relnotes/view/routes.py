@@ -6,6 +6,7 @@ Each page is HTML by default and Markdown or JSON by a ``.md``/``.json`` suffix,
 
 import json
 from datetime import datetime
+from importlib import resources
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -153,6 +154,15 @@ async def feed(request: web.Request) -> web.Response:
         return Rendered(atom_feed(notes, base), "application/atom+xml; charset=utf-8", modified)
 
     return await serve(request, render, vary=base)
+
+
+@routes.get("/favicon.ico")
+@routes.get("/favicon.svg")
+async def favicon(request: web.Request) -> web.Response:
+    """The icon browsers ask for (a 404 there is a console error on every page)."""
+    icon = (resources.files("relnotes.view") / "templates" / "favicon.svg").read_bytes()
+    headers = {"Cache-Control": "public, max-age=86400", "Content-Type": "image/svg+xml"}
+    return web.Response(body=icon, headers=headers)
 
 
 @routes.get("/healthz")
