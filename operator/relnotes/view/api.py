@@ -10,7 +10,7 @@ from aiohttp import web
 
 from relnotes.view.api_models import openapi_document
 from relnotes.view.context import VIEW
-from relnotes.view.handling import checked_name, parse_query, serve
+from relnotes.view.handling import cached, checked_name, parse_query, serve
 from relnotes.view.negotiation import FORMAT_KEY, MEDIA_TYPES
 from relnotes.view.responses import Rendered
 from relnotes.view.routes import note_document, note_list
@@ -24,7 +24,7 @@ api_routes = web.RouteTableDef()
 async def openapi(request: web.Request) -> web.Response:
     """The OpenAPI 3.1 document of this API."""
     request[FORMAT_KEY] = "json"
-    return await serve(request, _openapi)
+    return cached(request) or await serve(request, _openapi)
 
 
 async def _openapi() -> Rendered:
@@ -35,6 +35,8 @@ async def _openapi() -> Rendered:
 async def api_notes(request: web.Request) -> web.Response:
     """A page of notes (``NoteList``)."""
     request[FORMAT_KEY] = "json"
+    if (hit := cached(request)) is not None:
+        return hit
     query = parse_query(request, ignore=())
 
     async def render() -> Rendered:
@@ -50,6 +52,8 @@ async def api_notes(request: web.Request) -> web.Response:
 async def api_note(request: web.Request) -> web.Response:
     """One note with its history (``NoteDocument``)."""
     request[FORMAT_KEY] = "json"
+    if (hit := cached(request)) is not None:
+        return hit
     namespace = checked_name(request.match_info["namespace"], "namespace")
     name = checked_name(request.match_info["name"], "name")
     parse_query(request, ignore=())

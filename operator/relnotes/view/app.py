@@ -21,7 +21,7 @@ from relnotes.view.api_models import ErrorBody, ErrorDetail
 from relnotes.view.context import VIEW, ViewContext, view_context
 from relnotes.view.negotiation import FORMAT_KEY, MEDIA_TYPES, choose_format, split_suffix
 from relnotes.view.routes import routes
-from relnotes.view.templating import content_security_policy, render_html, setup_templates
+from relnotes.view.templating import render_html, security_headers, setup_templates
 
 __all__ = ["MAX_URL", "build_app"]
 
@@ -29,17 +29,6 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_URL = 8192
-
-
-def _security_headers() -> dict[str, str]:
-    return {
-        "Content-Security-Policy": content_security_policy(),
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "X-Frame-Options": "DENY",
-        "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-        "Server": "relnotes",
-    }
 
 
 def _error_format(request: web.Request) -> str:
@@ -110,11 +99,9 @@ def _middleware(headers: dict[str, str]) -> Middleware:
         except Exception:
             log.exception("view request failed", extra={"path": request.path[:200]})
             response = error_response(request, 500, "internal_error", "internal error")
-        response.headers.update(headers)
-        metrics = request.app[VIEW].metrics
-        route = _route(request)
-        metrics.requests.labels(route, str(response.status)).inc()
-        metrics.latency.labels(route).observe(time.perf_counter() - started)
+        if "Content-Security-Policy" not in response.headers:  # a page has them already
+            response.headers.update(headers)
+        request.app[VIEW].metrics.observe(_route(request), response.status, started)
         return response
 
     return view_middleware
@@ -127,7 +114,7 @@ def build_app(settings: Settings, context: ViewContext | None = None) -> web.App
     URLs up to 32 KB reach the middleware, which answers one over ``MAX_URL`` with a clean 400.
     """
     app = web.Application(
-        middlewares=[_middleware(_security_headers())],
+        middlewares=[_middleware(security_headers())],
         handler_args={"max_line_size": 32768, "max_field_size": 16384},
     )
     setup_templates(app)

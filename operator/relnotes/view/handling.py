@@ -1,8 +1,8 @@
-"""What every route does the same way: read the query, serve from the page cache or render.
+"""What every route does the same way: serve from the page cache, or read the query and render.
 
-``serve`` looks the page up under its URL and negotiated format; on a miss it renders through
-the circuit breaker (so an outage answers at once) and keeps the result unless a note changed
-meanwhile. A hit answers while Postgres is down: that is the point of the cache.
+``cached`` looks the page up under its URL and negotiated format (a hit answers while Postgres is
+down: that is the point of the cache); ``serve`` renders through the circuit breaker, so an
+outage answers at once, and keeps the result unless a note changed meanwhile.
 """
 
 import re
@@ -19,7 +19,7 @@ from relnotes.view.context import VIEW
 from relnotes.view.negotiation import FORMAT_KEY
 from relnotes.view.responses import Rendered, respond
 
-__all__ = ["checked_name", "page_url", "parse_query", "serve"]
+__all__ = ["cached", "checked_name", "page_url", "parse_query", "serve"]
 
 _NAME = re.compile(NAME_PATTERN)
 _MAX_VALUE = 1000
@@ -57,16 +57,27 @@ def page_url(request: web.Request, **changes: str) -> str:
     return f"{request.path}?{urlencode([*kept, *changes.items()])}"
 
 
+def _key(request: web.Request, vary: str) -> str:
+    return f"{request.get(FORMAT_KEY, '')}|{vary}|{request.path_qs}"
+
+
+def cached(request: web.Request, *, vary: str = "") -> web.Response | None:
+    """The cached page for this URL and format, if any: checked before the query string is
+    validated, since only a valid URL was ever stored."""
+    view = request.app[VIEW]
+    page = view.cache.get(_key(request, vary))
+    if page is None:
+        return None
+    view.metrics.cache_hits.inc()
+    return respond(request, page)
+
+
 async def serve(
     request: web.Request, render: Callable[[], Awaitable[Rendered]], *, vary: str = ""
 ) -> web.Response:
-    """The cached page for this URL and format, rendering it on a miss."""
+    """Render this URL's page (through the breaker) and keep it unless a note changed meanwhile."""
     view = request.app[VIEW]
-    key = f"{request.get(FORMAT_KEY, '')}|{vary}|{request.path_qs}"
-    page = view.cache.get(key)
-    if page is not None:
-        view.metrics.cache_hits.inc()
-        return respond(request, page)
+    key = _key(request, vary)
     epoch = view.cache.epoch
     page = await view.breaker.call(render)
     view.cache.put(key, page, epoch)

@@ -1,5 +1,6 @@
 """Prometheus metrics of the view (names fixed in CONTRACTS.md), in a registry the app owns."""
 
+import time
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -37,3 +38,13 @@ class ViewMetrics:
             "Requests that could not reach Postgres.",
             registry=self.registry,
         )
+        self._children: dict[tuple[str, int], tuple[Counter, Histogram]] = {}
+
+    def observe(self, route: str, status: int, started: float) -> None:
+        """Count one answer and its latency (``started`` from ``time.perf_counter``)."""
+        children = self._children.get((route, status))
+        if children is None:
+            children = (self.requests.labels(route, str(status)), self.latency.labels(route))
+            self._children[(route, status)] = children
+        children[0].inc()
+        children[1].observe(time.perf_counter() - started)

@@ -9,11 +9,12 @@ notification; while Postgres is down it is left alone and keeps serving what it 
 import gzip
 import hashlib
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from aiohttp import web
+
+from relnotes.view.templating import security_headers
 
 __all__ = ["PageCache", "Rendered", "respond"]
 
@@ -21,22 +22,36 @@ _COMPRESS_FROM = 512  # below this gzip's framing costs more than it saves
 CACHE_CONTROL = "public, max-age=5, stale-while-revalidate=30"
 
 
-@dataclass(frozen=True)
 class Rendered:
-    """A finished representation: bytes, type, validators, and its gzip if worth having."""
+    """A finished representation: bytes, type, validators; its gzip is made on first demand.
 
-    body: bytes
-    content_type: str
-    last_modified: datetime | None = None
-    status: int = 200
-    etag: str = field(init=False)
-    gzipped: bytes | None = field(init=False)
+    The headers of both answers (200 and 304) are built once here, not per request.
+    """
 
-    def __post_init__(self) -> None:
-        digest = hashlib.blake2b(self.body, digest_size=12).hexdigest()
-        object.__setattr__(self, "etag", f'"{digest}"')
-        small = len(self.body) < _COMPRESS_FROM
-        object.__setattr__(self, "gzipped", None if small else gzip.compress(self.body, 6, mtime=0))
+    __slots__ = ("_gzipped", "body", "content_type", "etag", "headers", "last_modified", "status")
+
+    def __init__(
+        self,
+        body: bytes,
+        content_type: str,
+        last_modified: datetime | None = None,
+        status: int = 200,
+    ) -> None:
+        self.body = body
+        self.content_type = content_type
+        self.last_modified = last_modified
+        self.status = status
+        self.etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+        self.headers = {
+            **security_headers(),
+            "ETag": self.etag,
+            "Cache-Control": CACHE_CONTROL,
+            "Vary": "Accept, Accept-Encoding",
+        }
+        if last_modified is not None:
+            modified = format_datetime(last_modified.astimezone(UTC), usegmt=True)
+            self.headers["Last-Modified"] = modified
+        self._gzipped: bytes | None = None
 
     @classmethod
     def text(
@@ -44,6 +59,12 @@ class Rendered:
     ) -> "Rendered":
         """``text`` encoded as UTF-8 under ``content_type``."""
         return cls(text.encode(), f"{content_type}; charset=utf-8", last_modified)
+
+    def gzipped(self) -> bytes | None:
+        """The body gzipped (kept after the first call), or None when too small to gain."""
+        if self._gzipped is None and len(self.body) >= _COMPRESS_FROM:
+            self._gzipped = gzip.compress(self.body, 6, mtime=0)
+        return self._gzipped
 
 
 class PageCache:
@@ -92,14 +113,13 @@ def _not_modified(request: web.Request, page: Rendered) -> bool:
 
 def respond(request: web.Request, page: Rendered) -> web.Response:
     """``page`` for ``request``: a 304 if the client has it, else the body (gzip if accepted)."""
-    headers = {"ETag": page.etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept, Accept-Encoding"}
-    if page.last_modified is not None:
-        headers["Last-Modified"] = format_datetime(page.last_modified.astimezone(UTC), usegmt=True)
     if page.status == 200 and _not_modified(request, page):
-        return web.Response(status=304, headers=headers)
-    headers["Content-Type"] = page.content_type
+        return web.Response(status=304, headers=page.headers)
+    headers = {**page.headers, "Content-Type": page.content_type}
     body = page.body
-    if page.gzipped is not None and "gzip" in request.headers.get("Accept-Encoding", ""):
-        headers["Content-Encoding"] = "gzip"
-        body = page.gzipped
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        compressed = page.gzipped()
+        if compressed is not None:
+            headers["Content-Encoding"] = "gzip"
+            body = compressed
     return web.Response(status=page.status, body=body, headers=headers)

@@ -22,7 +22,7 @@ from relnotes.view.documents import (
     releases,
 )
 from relnotes.view.feed import atom_feed
-from relnotes.view.handling import checked_name, page_url, parse_query, serve
+from relnotes.view.handling import cached, checked_name, page_url, parse_query, serve
 from relnotes.view.negotiation import FORMAT_KEY, MEDIA_TYPES, choose_format, split_suffix
 from relnotes.view.responses import Rendered
 from relnotes.view.templating import render_html
@@ -77,6 +77,8 @@ async def home(request: web.Request) -> web.StreamResponse:
 async def list_notes(request: web.Request) -> web.Response:
     """One entry per ReleaseNote, newest first, filtered, searched and paged."""
     fmt = _format(request)
+    if (hit := cached(request)) is not None:
+        return hit
     query = parse_query(request)
 
     async def render() -> Rendered:
@@ -101,6 +103,8 @@ async def show_note(request: web.Request) -> web.Response:
     """One note: text, scenarios, metadata, provenance, history, deleted marker."""
     name, suffix = split_suffix(request.match_info["name"])
     fmt = _format(request, suffix)
+    if (hit := cached(request)) is not None:
+        return hit
     namespace = checked_name(request.match_info["namespace"], "namespace")
     name = checked_name(name, "name")
     parse_query(request)  # no parameters but format: anything else is a 400
@@ -124,6 +128,8 @@ async def show_note(request: web.Request) -> web.Response:
 async def changelog(request: web.Request) -> web.Response:
     """Keep-a-Changelog: by version, newest first, then category; same filters as the index."""
     fmt = _format(request)
+    if (hit := cached(request)) is not None:
+        return hit
     query = parse_query(request, ignore=("format", "limit", "after", "before"))
 
     async def render() -> Rendered:
@@ -144,9 +150,11 @@ async def changelog(request: web.Request) -> web.Response:
 @routes.get("/feed.atom")
 async def feed(request: web.Request) -> web.Response:
     """The newest notes as Atom."""
-    parse_query(request, ignore=())
     view = request.app[VIEW]
     base = view.base_url or f"{request.scheme}://{request.host}"
+    if (hit := cached(request, vary=base)) is not None:
+        return hit
+    parse_query(request, ignore=())
 
     async def render() -> Rendered:
         notes = await view.catalog.newest(NoteQuery(), size=FEED_SIZE)
