@@ -2,15 +2,16 @@
 
 Both servers run as processes on 127.0.0.1 and are measured in the same run by the same load
 generator (``wrk``, C, so the client is not the bottleneck) with the same connections and
-duration; the bare handler returns the very bytes the view returned for each URL (and a 304
-for the matching ETag), so each ratio is the cost of relnotes' own work. Scenarios:
+duration, side by side (see ``wrk_pair``); the bare handler returns the very bytes the view
+returned for each URL (and a 304 for the matching ETag), so each ratio is the cost of relnotes'
+own work. Scenarios:
 
 * cached: the index, a note page and ``/api/v1/notes`` answered from the page cache (>= 0.7)
 * 304: the index with ``If-None-Match`` of its current ETag (>= 0.8)
 * uncached index: each request a distinct cursor past the newest note (the same first page),
   more distinct URLs than the cache holds, so every request queries Postgres (>= 0.25)
 
-Each wrk run is bounded by --seconds, and each side gets --rounds alternating runs.
+Each wrk run is bounded by --seconds; --rounds pairs of runs, the best kept.
 Needs PostgreSQL server binaries and wrk (apt-get).
 
     .venv/bin/python bench/view_throughput.py --seconds 3 --connections 16
@@ -84,18 +85,31 @@ def _fetch(url: str) -> tuple[bytes, str, str]:
         return response.read(), response.headers["Content-Type"], response.headers["ETag"]
 
 
-def wrk(url: str, seconds: int, connections: int, *extra: str) -> tuple[float, float]:
-    """Requests per second and p99 latency (ms) of one bounded wrk run."""
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 30,
-    ).stdout
+def _parse(out: str) -> tuple[float, float]:
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p99, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
     return rate, float(p99) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk_pair(
+    view: tuple[str, ...], bare: tuple[str, ...], seconds: int, connections: int
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Requests/s and p99 (ms) of the view and of the bare server, loaded at the same time.
+
+    Side by side, both servers live through the same moments of the shared machine (other
+    processes come and go), and each gets its share of the CPU: the ratio is their cost per
+    request, not the luck of when each ran.
+    """
+    runs = [
+        subprocess.Popen(
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *args[1:], args[0]],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for args in (view, bare)
+    ]
+    outs = [run.communicate(timeout=seconds + 30)[0] for run in runs]
+    return _parse(outs[0]), _parse(outs[1])
 
 
 def main(seconds: int, connections: int, notes: int, rounds: int) -> int:
@@ -147,12 +161,9 @@ def main(seconds: int, connections: int, notes: int, rounds: int) -> int:
         runs.append(("uncached index", "/notes", (view, *script), (bare + "/notes",)))
         results: list[tuple[str, str, float, float, float, float]] = []
         for scenario, path, view_args, bare_args in runs:
-            # Alternate, and keep each side's best round: other work on the machine only ever
-            # slows a round down, so the best is the closest to what the code can do.
-            view_best, bare_best = (0.0, 0.0), (0.0, 0.0)
-            for _ in range(rounds):
-                view_best = max(view_best, wrk(view_args[0], seconds, connections, *view_args[1:]))
-                bare_best = max(bare_best, wrk(bare_args[0], seconds, connections, *bare_args[1:]))
+            # Other work on the machine only ever slows a round down: keep the best round.
+            pairs = [wrk_pair(view_args, bare_args, seconds, connections) for _ in range(rounds)]
+            view_best, bare_best = max(pairs, key=lambda pair: pair[0][0] / pair[1][0])
             results.append((scenario, path, *view_best, *bare_best))
     finally:
         for process in processes:
@@ -178,6 +189,6 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=int, default=3, help="each wrk run (3)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
     parser.add_argument("--notes", type=int, default=80, help="notes in Postgres (80)")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per side (2)")
+    parser.add_argument("--rounds", type=int, default=2, help="pairs of runs, best kept (2)")
     arguments = parser.parse_args()
     sys.exit(main(arguments.seconds, arguments.connections, arguments.notes, arguments.rounds))
