@@ -3,6 +3,8 @@
 -- Keyset pagination walks (created_at, id): id breaks ties between rows written in one
 -- transaction (same now()), so no note is skipped or repeated between pages.
 CREATE INDEX release_notes_time_id ON release_notes (created_at DESC, id DESC);
+-- "Is there a newer row of this note?" (the index shows each note's newest row only): one probe.
+CREATE INDEX release_notes_newest ON release_notes (namespace, name, created_at DESC, id DESC);
 
 -- Full-text search over the change summary and the note sentence, kept by Postgres itself.
 ALTER TABLE release_notes ADD COLUMN search tsvector GENERATED ALWAYS AS (
