@@ -82,7 +82,7 @@ _SUMMARY = sql.SQL(
     " r.version, r.draft ->> 'category' AS category, r.draft ->> 'risk' AS risk,"
     " r.draft ->> 'releaseNote' AS release_note, r.spec ->> 'changeSummary' AS change_summary,"
     " r.error, r.created_at, r.updated_at"
-)
+)  # in NoteSummary's field order
 _NEWEST = sql.SQL(
     "NOT EXISTS (SELECT 1 FROM release_notes n WHERE n.namespace = r.namespace"
     " AND n.name = r.name AND (n.created_at, n.id) > (r.created_at, r.id))"
@@ -137,9 +137,11 @@ class NotePages(NoteRows):
             " ORDER BY r.created_at {direction}, r.id {direction} LIMIT %s"
         ).format(columns=_SUMMARY, where=sql.SQL(" AND ").join(where), direction=direction)
         async with connection(self._pool, "page") as conn:
-            cursor = conn.cursor(row_factory=class_row(NoteSummary))
-            await cursor.execute(query, [*params, limit])
-            return await cursor.fetchall()
+            cursor = await conn.execute(query, [*params, limit])
+            rows = await cursor.fetchall()
+        # Positional construction: psycopg's class_row (by keyword, per row) costs more than
+        # the query itself for a page of 50 (bench/view_throughput.py's uncached index).
+        return [NoteSummary(*row) for row in rows]
 
     async def history(self, namespace: str, name: str, *, limit: int = 100) -> list[HistoryEntry]:
         """Every generation of ``namespace/name`` (newest first), deleted ones included."""
