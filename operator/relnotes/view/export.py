@@ -4,7 +4,9 @@ The pages come from the view itself (the same app, served on a private 127.0.0.1
 duration of the export), so an exported page is byte for byte what a browser gets: one
 rendering path, not a second one. Pages that browsers reach by path (``/notes``,
 ``/notes/ns/name``, ``/changelog``) are written as ``<path>/index.html``, which static hosts
-(S3 website endpoints, nginx, ``python -m http.server``) serve at that path.
+(S3 website endpoints, nginx, ``python -m http.server``) serve at that path. Links in the
+pages are root-relative, as the view serves them: publish the site at the root of its host
+(or behind a path-stripping proxy), whatever the S3 prefix.
 """
 
 import asyncio

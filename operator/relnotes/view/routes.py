@@ -100,7 +100,11 @@ async def list_notes(request: web.Request) -> web.Response:
 
 @routes.get("/notes/{namespace}/{name}")
 async def show_note(request: web.Request) -> web.Response:
-    """One note: text, scenarios, metadata, provenance, history, deleted marker."""
+    """One note: text, scenarios, metadata, provenance, history, deleted marker.
+
+    A trailing ``.md``/``.json`` is a format suffix, so a ReleaseNote named ``x.json`` is read
+    as ``x.json.json`` (or ``x.json?format=json``).
+    """
     name, suffix = split_suffix(request.match_info["name"])
     fmt = _format(request, suffix)
     if (hit := cached(request)) is not None:
