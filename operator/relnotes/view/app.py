@@ -20,6 +20,7 @@ from relnotes.view.api import api_routes
 from relnotes.view.api_models import ErrorBody, ErrorDetail
 from relnotes.view.context import VIEW, ViewContext, view_context
 from relnotes.view.negotiation import FORMAT_KEY, MEDIA_TYPES, choose_format, split_suffix
+from relnotes.view.probes import probe_routes
 from relnotes.view.routes import routes
 from relnotes.view.templating import render_html, security_headers, setup_templates
 
@@ -124,4 +125,5 @@ def build_app(settings: Settings, context: ViewContext | None = None) -> web.App
         app[VIEW] = context
     app.add_routes(routes)
     app.add_routes(api_routes)
+    app.add_routes(probe_routes)
     return app

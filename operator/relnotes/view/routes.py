@@ -6,12 +6,9 @@ Each page is HTML by default and Markdown or JSON by a ``.md``/``.json`` suffix,
 
 import json
 from datetime import datetime
-from importlib import resources
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from relnotes.models.errors import StoreUnavailable
 from relnotes.services.catalog import FEED_SIZE, NoteDetail, NotePage, NoteQuery
 from relnotes.view.api_models import HistoryItem, NoteDocument, NoteItem, NoteList
 from relnotes.view.context import VIEW
@@ -166,37 +163,3 @@ async def feed(request: web.Request) -> web.Response:
         return Rendered(atom_feed(notes, base), "application/atom+xml; charset=utf-8", modified)
 
     return await serve(request, render, vary=base)
-
-
-@routes.get("/favicon.ico")
-@routes.get("/favicon.svg")
-async def favicon(request: web.Request) -> web.Response:
-    """The icon browsers ask for (a 404 there is a console error on every page)."""
-    icon = (resources.files("relnotes.view") / "templates" / "favicon.svg").read_bytes()
-    headers = {"Cache-Control": "public, max-age=86400", "Content-Type": "image/svg+xml"}
-    return web.Response(body=icon, headers=headers)
-
-
-@routes.get("/healthz")
-async def healthz(request: web.Request) -> web.Response:
-    """Liveness: the event loop answers (never a dependency)."""
-    return web.json_response({"status": "ok"})
-
-
-@routes.get("/readyz")
-async def readyz(request: web.Request) -> web.Response:
-    """Readiness: Postgres answers (at once 503 while the breaker is open)."""
-    view = request.app[VIEW]
-    try:
-        await view.breaker.call(view.store.ping)
-    except StoreUnavailable as error:
-        body = {"status": "unavailable", "postgres": "down", "reason": error.message}
-        return web.json_response(body, status=503, dumps=json.dumps)
-    return web.json_response({"status": "ready", "postgres": "ok"})
-
-
-@routes.get("/metrics")
-async def metrics(request: web.Request) -> web.Response:
-    """Prometheus exposition of the view's metrics."""
-    body = generate_latest(request.app[VIEW].metrics.registry)
-    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
