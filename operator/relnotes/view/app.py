@@ -100,7 +100,7 @@ def _middleware(headers: dict[str, str]) -> Middleware:
         except Exception:
             log.exception("view request failed", extra={"path": request.path[:200]})
             response = error_response(request, 500, "internal_error", "internal error")
-        if "Content-Security-Policy" not in response.headers:  # a page has them already
+        if response.status != 304 and "Content-Security-Policy" not in response.headers:
             response.headers.update(headers)
         request.app[VIEW].metrics.observe(_route(request), response.status, started)
         return response

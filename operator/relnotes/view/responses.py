@@ -28,7 +28,16 @@ class Rendered:
     The headers of both answers (200 and 304) are built once here, not per request.
     """
 
-    __slots__ = ("_gzipped", "body", "content_type", "etag", "headers", "last_modified", "status")
+    __slots__ = (
+        "_gzipped",
+        "body",
+        "content_type",
+        "etag",
+        "headers",
+        "last_modified",
+        "status",
+        "validators",
+    )
 
     def __init__(
         self,
@@ -42,15 +51,18 @@ class Rendered:
         self.last_modified = last_modified
         self.status = status
         self.etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
-        self.headers = {
-            **security_headers(),
+        # A 304 carries what a cache revalidates with (RFC 9110 §15.4.5); the stored response
+        # keeps its other headers (the CSP and the rest), so they are not sent again.
+        self.validators = {
             "ETag": self.etag,
             "Cache-Control": CACHE_CONTROL,
             "Vary": "Accept, Accept-Encoding",
+            "Server": security_headers()["Server"],
         }
         if last_modified is not None:
             modified = format_datetime(last_modified.astimezone(UTC), usegmt=True)
-            self.headers["Last-Modified"] = modified
+            self.validators["Last-Modified"] = modified
+        self.headers = {**security_headers(), **self.validators}
         self._gzipped: bytes | None = None
 
     @classmethod
@@ -114,7 +126,7 @@ def _not_modified(request: web.Request, page: Rendered) -> bool:
 def respond(request: web.Request, page: Rendered) -> web.Response:
     """``page`` for ``request``: a 304 if the client has it, else the body (gzip if accepted)."""
     if page.status == 200 and _not_modified(request, page):
-        return web.Response(status=304, headers=page.headers)
+        return web.Response(status=304, headers=page.validators)
     headers = {**page.headers, "Content-Type": page.content_type}
     body = page.body
     if "gzip" in request.headers.get("Accept-Encoding", ""):

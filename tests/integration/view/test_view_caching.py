@@ -28,6 +28,8 @@ async def test_etag_last_modified_304_and_gzip(view: TestClient[Any, Any], write
     assert again.status == 304
     assert await again.read() == b""
     assert again.headers["ETag"] == etag
+    assert again.headers["Server"] == "relnotes"
+    assert "max-age" in again.headers["Cache-Control"]
     since = await view.get("/notes", headers={"If-Modified-Since": modified})
     assert since.status == 304
     other_format = await view.get(
