@@ -5,7 +5,6 @@ Built at app start-up (never at import); the change listener runs as a task besi
 
 import asyncio
 import contextlib
-import gc
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
@@ -56,9 +55,6 @@ def view_context(settings: Settings) -> Callable[[web.Application], AsyncIterato
         listener = asyncio.create_task(
             listen_for_changes(conninfo, view.cache.clear), name="relnotes-view-listener"
         )
-        # Everything built so far (templates, models, routes) lives as long as the process:
-        # moved out of the collector's sight, it is not rescanned on every full collection.
-        gc.freeze()
         try:
             yield
         finally:
