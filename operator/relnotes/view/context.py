@@ -53,7 +53,7 @@ def view_context(settings: Settings) -> Callable[[web.Application], AsyncIterato
         view = ViewContext(NotePages(pool), base_url=settings.view_base_url)
         app[VIEW] = view
         listener = asyncio.create_task(
-            listen_for_changes(conninfo, view.cache.clear), name="relnotes-view-listener"
+            listen_for_changes(conninfo, view.cache), name="relnotes-view-listener"
         )
         try:
             yield

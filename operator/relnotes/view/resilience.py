@@ -8,7 +8,8 @@ time tries Postgres again, so recovery is noticed without a stampede.
 ``listen_for_changes`` keeps one connection on ``LISTEN release_notes_changed`` (the trigger of
 migration 0002 notifies on every write) and empties the page cache on each notification, so a
 new note is on every replica's pages within a round trip. Whenever that connection is
-(re)established the cache is emptied too: notifications sent while it was down are lost.
+(re)established the cache is emptied too: notifications sent while it was down are lost; and
+while it is down no new page is kept.
 """
 
 import asyncio
@@ -20,6 +21,7 @@ from typing import TypeVar
 import psycopg
 
 from relnotes.models.errors import StoreUnavailable
+from relnotes.view.responses import PageCache
 
 __all__ = ["CHANNEL", "CircuitBreaker", "listen_for_changes"]
 
@@ -69,10 +71,9 @@ class CircuitBreaker:
         return result
 
 
-async def listen_for_changes(
-    conninfo: str, on_change: Callable[[], None], *, retry_s: float = 1.0
-) -> None:
-    """Call ``on_change`` on every notification (and on every reconnect), until cancelled."""
+async def listen_for_changes(conninfo: str, cache: PageCache, *, retry_s: float = 1.0) -> None:
+    """Empty ``cache`` on every notification (and on every reconnect), until cancelled; the
+    cache keeps new pages only while this listens."""
     while True:
         try:
             conn = await psycopg.AsyncConnection.connect(
@@ -80,9 +81,12 @@ async def listen_for_changes(
             )
             async with conn:
                 await conn.execute(f"LISTEN {CHANNEL}")
-                on_change()
+                cache.clear()
+                cache.listening = True
                 async for _ in conn.notifies():
-                    on_change()
+                    cache.clear()
         except psycopg.Error as error:
             log.warning("change listener disconnected", extra={"error": str(error)})
+        finally:
+            cache.listening = False
         await asyncio.sleep(retry_s)

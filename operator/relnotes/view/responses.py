@@ -86,6 +86,9 @@ class PageCache:
         self._pages: OrderedDict[str, Rendered] = OrderedDict()
         self._max = max_entries
         self.epoch = 0  # bumped by clear(): a render that began before it is not stored
+        # Pages are only kept while a listener will hear of changes: without one, a kept page
+        # could go stale for good. What is kept stays servable when the listener drops.
+        self.listening = False
 
     def get(self, key: str) -> Rendered | None:
         page = self._pages.get(key)
@@ -95,7 +98,7 @@ class PageCache:
 
     def put(self, key: str, page: Rendered, epoch: int) -> None:
         """Keep ``page`` unless the notes changed since its rendering began (``epoch``)."""
-        if epoch != self.epoch:
+        if epoch != self.epoch or not self.listening:
             return
         self._pages[key] = page
         self._pages.move_to_end(key)

@@ -11,6 +11,7 @@ from relnotes.storage.note_pages import NoteSummary
 from relnotes.view.documents import changelog_markdown, releases
 from relnotes.view.markup import human_time, inline_markdown
 from relnotes.view.negotiation import choose_format, split_suffix
+from relnotes.view.responses import PageCache, Rendered
 
 
 @pytest.mark.parametrize(
@@ -94,3 +95,20 @@ def test_changelog_groups_by_version_newest_first_then_category() -> None:
     assert "## [1.10.0] - 2026-11-04" in text
     assert text.index("[1.10.0]") < text.index("[1.9.0]")
     assert "### Database\n\n- Changed d. (ns/d)" in text
+
+
+def test_the_page_cache_keeps_pages_only_while_changes_are_heard() -> None:
+    cache = PageCache(max_entries=2)
+    page = Rendered.text("<p>x</p>", "text/html")
+    cache.put("a", page, cache.epoch)
+    assert cache.get("a") is None  # no listener: a kept page could never be invalidated
+    cache.listening = True
+    epoch = cache.epoch
+    cache.clear()  # a write landed while "b" was rendering
+    cache.put("b", page, epoch)
+    assert cache.get("b") is None
+    for key in ("c", "d", "e"):
+        cache.put(key, page, cache.epoch)
+    assert [cache.get(k) is not None for k in ("c", "d", "e")] == [False, True, True]
+    cache.listening = False  # the listener dropped: what is kept is still served
+    assert cache.get("e") is page
