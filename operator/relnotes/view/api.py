@@ -13,7 +13,7 @@ from relnotes.view.context import VIEW
 from relnotes.view.handling import cached, checked_name, parse_query, serve
 from relnotes.view.negotiation import FORMAT_KEY, MEDIA_TYPES
 from relnotes.view.responses import Rendered
-from relnotes.view.routes import note_document, note_list
+from relnotes.view.routes import list_json, note_json
 
 __all__ = ["api_routes"]
 
@@ -40,10 +40,7 @@ async def api_notes(request: web.Request) -> web.Response:
     query = parse_query(request, ignore=())
 
     async def render() -> Rendered:
-        page = await request.app[VIEW].catalog.browse(query)
-        modified = max((note.updated_at for note in page.items), default=None)
-        body = note_list(request, page).model_dump_json(by_alias=True)
-        return Rendered.text(body, MEDIA_TYPES["json"], modified)
+        return list_json(request, await request.app[VIEW].catalog.browse(query))
 
     return await serve(request, render)
 
@@ -59,9 +56,6 @@ async def api_note(request: web.Request) -> web.Response:
     parse_query(request, ignore=())
 
     async def render() -> Rendered:
-        detail = await request.app[VIEW].catalog.note(namespace, name)
-        modified = max([detail.row.updated_at, *(entry.updated_at for entry in detail.history)])
-        body = note_document(detail).model_dump_json(by_alias=True)
-        return Rendered.text(body, MEDIA_TYPES["json"], modified)
+        return note_json(await request.app[VIEW].catalog.note(namespace, name))
 
     return await serve(request, render)

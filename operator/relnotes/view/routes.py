@@ -24,7 +24,7 @@ from relnotes.view.negotiation import FORMAT_KEY, MEDIA_TYPES, choose_format, sp
 from relnotes.view.responses import Rendered
 from relnotes.view.templating import render_html
 
-__all__ = ["note_document", "note_list", "routes"]
+__all__ = ["list_json", "note_json", "routes"]
 
 routes = web.RouteTableDef()
 _SUFFIX = r"{suffix:(\.md|\.json)?}"
@@ -32,7 +32,7 @@ _SUFFIX = r"{suffix:(\.md|\.json)?}"
 
 def _format(request: web.Request, suffix: str | None = None) -> str:
     if suffix is None:
-        suffix = split_suffix("x" + request.match_info.get("suffix", ""))[1]
+        suffix = {".md": "md", ".json": "json"}.get(request.match_info.get("suffix", ""))
     fmt = choose_format(request, suffix)
     request[FORMAT_KEY] = fmt
     return fmt
@@ -42,26 +42,34 @@ def _newest(*moments: datetime | None) -> datetime | None:
     return max((m for m in moments if m is not None), default=None)
 
 
-def note_list(request: web.Request, page: NotePage) -> NoteList:
-    """A page as the API's ``NoteList``, with links to its neighbours."""
-    return NoteList(
+def _page_modified(page: NotePage) -> datetime | None:
+    return _newest(*(note.updated_at for note in page.items))
+
+
+def _note_modified(detail: NoteDetail) -> datetime | None:
+    return _newest(detail.row.updated_at, *(entry.updated_at for entry in detail.history))
+
+
+def list_json(request: web.Request, page: NotePage) -> Rendered:
+    """A page as the API's ``NoteList`` (``/notes.json``, ``/api/v1/notes``)."""
+    document = NoteList(
         items=[NoteItem.of(note) for note in page.items],
         next=page_url(request, after=page.next) if page.next else None,
         previous=page_url(request, before=page.previous) if page.previous else None,
     )
+    body = document.model_dump_json(by_alias=True)
+    return Rendered.text(body, MEDIA_TYPES["json"], _page_modified(page))
 
 
-def note_document(detail: NoteDetail) -> NoteDocument:
-    """A note as the API's ``NoteDocument``."""
-    return NoteDocument(
+def note_json(detail: NoteDetail) -> Rendered:
+    """A note as the API's ``NoteDocument`` (``/notes/ns/name.json``, ``/api/v1/notes/ns/name``)."""
+    document = NoteDocument(
         note=detail.row.model_dump(mode="json", by_alias=True),
         history=[HistoryItem.of(entry) for entry in detail.history],
         deleted=detail.row.deleted_at is not None,
     )
-
-
-def _json(document: NoteList | NoteDocument, modified: datetime | None) -> Rendered:
-    return Rendered.text(document.model_dump_json(by_alias=True), MEDIA_TYPES["json"], modified)
+    body = document.model_dump_json(by_alias=True)
+    return Rendered.text(body, MEDIA_TYPES["json"], _note_modified(detail))
 
 
 @routes.get("/")
@@ -80,9 +88,9 @@ async def list_notes(request: web.Request) -> web.Response:
 
     async def render() -> Rendered:
         page = await request.app[VIEW].catalog.browse(query)
-        modified = _newest(*(note.updated_at for note in page.items))
         if fmt == "json":
-            return _json(note_list(request, page), modified)
+            return list_json(request, page)
+        modified = _page_modified(page)
         if fmt == "md":
             return Rendered.text(index_markdown(page), MEDIA_TYPES["md"], modified)
         links = {
@@ -112,10 +120,9 @@ async def show_note(request: web.Request) -> web.Response:
 
     async def render() -> Rendered:
         detail = await request.app[VIEW].catalog.note(namespace, name)
-        row = detail.row
-        modified = _newest(row.updated_at, *(entry.updated_at for entry in detail.history))
         if fmt == "json":
-            return _json(note_document(detail), modified)
+            return note_json(detail)
+        row, modified = detail.row, _note_modified(detail)
         if fmt == "md":
             return Rendered.text(note_page_markdown(detail), MEDIA_TYPES["md"], modified)
         links = [str(link) for link in row.spec.links if link.scheme in ("http", "https")]
