@@ -100,6 +100,10 @@ async def test_postgres_down_answers_at_once(
             'relnotes_view_requests_total{route="/changelog{suffix}",status="503"} 3.0' in metrics
         )
         assert "relnotes_view_store_errors_total" in metrics
+        assert (
+            'relnotes_view_request_seconds_bucket{le="0.1",route="/changelog{suffix}"} 3.0'
+            in metrics
+        )
     finally:
         postgres_server.start()
     deadline = time.monotonic() + 15
