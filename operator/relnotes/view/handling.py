@@ -28,12 +28,14 @@ _MAX_VALUE = 1000
 def parse_query(request: web.Request, *, ignore: tuple[str, ...] = ("format",)) -> NoteQuery:
     """The query string as a ``NoteQuery``; a 400 naming the first bad parameter otherwise."""
     values: dict[str, str] = {}
+    seen: set[str] = set()
     for key, value in request.query.items():
         label = key[:40]
         if key in ignore:
             continue
-        if key in values:
+        if key in seen:
             raise InvalidRequest(f"{label}: given more than once")
+        seen.add(key)
         if len(value) > _MAX_VALUE:
             raise InvalidRequest(f"{label}: longer than {_MAX_VALUE} characters")
         if value != "":  # a filter form submits its empty fields

@@ -177,6 +177,7 @@ async def test_hostile_error_messages_are_escaped(view: TestClient[Any, Any]) ->
         ("after=bm9wZQ", "after"),
         ("colour=red", "colour"),
         ("limit=1&limit=2", "limit"),
+        ("q=&q=x", "q"),
         ("q=" + "a" * 1001, "q"),
         ("version=" + "v" * 65, "version"),
         ("format=pdf", "format"),
