@@ -47,7 +47,7 @@ RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
     /usr/local/bin/python -m venv --without-pip /opt/relnotes \
     && /usr/local/bin/python -m pip --python /opt/relnotes/bin/python install --no-index \
        --find-links=/wheels /wheels/relnotes-*.whl \
-    && for command in render operator model-service view migrate; do \
+    && for command in render operator model-service view migrate export; do \
          relnotes "$command" --help > /dev/null || exit 1; \
        done
 
