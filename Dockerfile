@@ -62,7 +62,7 @@ RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
     && /usr/local/bin/python -m pip --python /opt/relnotes/bin/python install --no-index \
        --no-deps /wheels/*.whl \
     && /usr/local/bin/python -m pip --python /opt/relnotes/bin/python check \
-    && for command in render operator model-service view migrate; do \
+    && for command in render operator model-service view migrate export; do \
          relnotes "$command" --help > /dev/null || exit 1; \
        done
 

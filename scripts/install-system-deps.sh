@@ -10,6 +10,8 @@ if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && ! command -v pg_ctl 
   missing+=(postgresql)
 fi
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+# Headless Chromium for the view's browser test (tests/integration/view/test_view_browser.py).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v kubectl >/dev/null 2>&1 || echo "note: kubectl not found; manifest rendering tests will skip" >&2
 command -v terraform >/dev/null 2>&1 || echo "note: terraform not found; terraform tests will skip" >&2
 

@@ -29,6 +29,7 @@ COMMANDS = (
     "relnotes.cli.operator_cmd",
     "relnotes.cli.serving",  # model-service and view
     "relnotes.cli.migrate_cmd",
+    "relnotes.cli.export_cmd",
 )
 
 

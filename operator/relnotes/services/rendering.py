@@ -63,5 +63,9 @@ def note_markdown(title: str, spec: ReleaseNoteSpec, note: GeneratedNote) -> str
     lines.append(draft_markdown(note.draft))
     if spec.links:
         lines += ["Links: " + ", ".join(f"<{link}>" for link in spec.links), ""]
-    lines += [f"<sub>{source.provider} · {source.model} · prompt {source.prompt_version}</sub>", ""]
+    origin = " · ".join(
+        escape_markdown(part)
+        for part in (source.provider, source.model, "prompt " + source.prompt_version)
+    )
+    lines += [f"<sub>{origin}</sub>", ""]
     return "\n".join(lines)

@@ -1,15 +1,23 @@
-"""The view's per-process context: the Postgres pool and the catalog, built at app start-up."""
+"""The view's per-process context: Postgres pool, catalog, page cache, breaker and metrics.
 
+Built at app start-up (never at import); the change listener runs as a task beside the pool.
+"""
+
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
 from relnotes.config import Settings
 from relnotes.models.errors import InvalidRequest
-from relnotes.services.catalog import NoteCatalog, NoteReader
+from relnotes.services.catalog import NoteCatalog
 from relnotes.storage.database import build_pool
-from relnotes.storage.note_store import NoteStore
+from relnotes.storage.note_pages import NotePages
+from relnotes.view.metrics import ViewMetrics
+from relnotes.view.resilience import CircuitBreaker, listen_for_changes
+from relnotes.view.responses import PageCache
 
 __all__ = ["VIEW", "ViewContext", "view_context"]
 
@@ -18,8 +26,15 @@ __all__ = ["VIEW", "ViewContext", "view_context"]
 class ViewContext:
     """What the routes need."""
 
-    catalog: NoteCatalog
-    store: NoteReader
+    store: NotePages
+    catalog: NoteCatalog = field(init=False)
+    cache: PageCache = field(default_factory=PageCache)
+    breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
+    metrics: ViewMetrics = field(default_factory=ViewMetrics)
+    base_url: str | None = None
+
+    def __post_init__(self) -> None:
+        self.catalog = NoteCatalog(self.store)
 
 
 VIEW = web.AppKey("view", ViewContext)
@@ -32,15 +47,26 @@ def view_context(settings: Settings) -> Callable[[web.Application], AsyncIterato
     conninfo = settings.database_url.get_secret_value()
 
     async def context(app: web.Application) -> AsyncIterator[None]:
+        # A short acquire timeout: during an outage the breaker answers, not a queue of waits.
         pool = build_pool(
-            conninfo, password_file=settings.database_password_file, min_size=1, max_size=4
+            conninfo,
+            password_file=settings.database_password_file,
+            min_size=1,
+            max_size=4,
+            acquire_timeout_s=1.0,
         )
         await pool.open(wait=False)
-        store = NoteStore(pool)
-        app[VIEW] = ViewContext(NoteCatalog(store), store)
+        view = ViewContext(NotePages(pool), base_url=settings.view_base_url)
+        app[VIEW] = view
+        listener = asyncio.create_task(
+            listen_for_changes(conninfo, view.cache), name="relnotes-view-listener"
+        )
         try:
             yield
         finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
             await pool.close()
 
     return context

@@ -1,54 +1,75 @@
-"""The view's routes: read-only, thin, one catalog call each, in HTML, Markdown or JSON.
+"""The view's pages: index, note, changelog, feed, probes and metrics; thin, one catalog call each.
 
-The format comes from ``?format=html|md|json`` or else the Accept header, so a browser, ``curl``
-and a script each get what they expect from the same URL.
+Each page is HTML by default and Markdown or JSON by a ``.md``/``.json`` suffix, ``?format=`` or
+``Accept`` (``negotiation``); every format is rendered from the same catalog result.
 """
 
 import json
+from datetime import datetime
 
 from aiohttp import web
-from pydantic import ValidationError
 
-from relnotes.models.errors import InvalidRequest, StoreUnavailable
-from relnotes.models.result import GeneratedNote
-from relnotes.services.catalog import NoteQuery
-from relnotes.services.manifests import describe_errors
-from relnotes.services.rendering import note_markdown
-from relnotes.storage.note_rows import NoteRow
+from relnotes.services.catalog import FEED_SIZE, NoteDetail, NotePage, NoteQuery
+from relnotes.view.api_models import HistoryItem, NoteDocument, NoteItem, NoteList
 from relnotes.view.context import VIEW
-from relnotes.view.pages import index_page, note_page
+from relnotes.view.documents import (
+    changelog_markdown,
+    index_markdown,
+    note_page_markdown,
+    releases,
+)
+from relnotes.view.feed import atom_feed
+from relnotes.view.handling import cached, checked_name, page_url, parse_query, serve
+from relnotes.view.negotiation import FORMAT_KEY, MEDIA_TYPES, choose_format, split_suffix
+from relnotes.view.responses import Rendered
+from relnotes.view.templating import render_html
 
-__all__ = ["routes"]
+__all__ = ["list_json", "note_json", "routes"]
 
 routes = web.RouteTableDef()
-_FORMATS = ("html", "md", "json")
+_SUFFIX = r"{suffix:(\.md|\.json)?}"
 
 
-def _format(request: web.Request) -> str:
-    wanted = request.query.get("format")
-    if wanted is not None:
-        if wanted not in _FORMATS:
-            raise InvalidRequest(f"format: must be one of html, md, json (got {wanted[:20]!r})")
-        return wanted
-    accept = request.headers.get("Accept", "")
-    if "application/json" in accept:
-        return "json"
-    return "md" if "text/markdown" in accept else "html"
+def _format(request: web.Request, suffix: str | None = None) -> str:
+    if suffix is None:
+        suffix = {".md": "md", ".json": "json"}.get(request.match_info.get("suffix", ""))
+    fmt = choose_format(request, suffix)
+    request[FORMAT_KEY] = fmt
+    return fmt
 
 
-def _markdown(row: NoteRow) -> str:
-    title = f"{row.namespace}/{row.name}"
-    if row.draft is None or row.provenance is None:
-        return f"## {title}\n\n{row.phase}: {row.error or 'no note yet'}\n"
-    return note_markdown(title, row.spec, GeneratedNote(draft=row.draft, provenance=row.provenance))
+def _newest(*moments: datetime | None) -> datetime | None:
+    return max((m for m in moments if m is not None), default=None)
 
 
-def _json(payload: object) -> web.Response:
-    return web.Response(text=json.dumps(payload, indent=2), content_type="application/json")
+def _page_modified(page: NotePage) -> datetime | None:
+    return _newest(*(note.updated_at for note in page.items))
 
 
-def _markdown_response(text: str) -> web.Response:
-    return web.Response(text=text, content_type="text/markdown")
+def _note_modified(detail: NoteDetail) -> datetime | None:
+    return _newest(detail.row.updated_at, *(entry.updated_at for entry in detail.history))
+
+
+def list_json(request: web.Request, page: NotePage) -> Rendered:
+    """A page as the API's ``NoteList`` (``/notes.json``, ``/api/v1/notes``)."""
+    document = NoteList(
+        items=[NoteItem.of(note) for note in page.items],
+        next=page_url(request, after=page.next) if page.next else None,
+        previous=page_url(request, before=page.previous) if page.previous else None,
+    )
+    body = document.model_dump_json(by_alias=True)
+    return Rendered.text(body, MEDIA_TYPES["json"], _page_modified(page))
+
+
+def note_json(detail: NoteDetail) -> Rendered:
+    """A note as the API's ``NoteDocument`` (``/notes/ns/name.json``, ``/api/v1/notes/ns/name``)."""
+    document = NoteDocument(
+        note=detail.row.model_dump(mode="json", by_alias=True),
+        history=[HistoryItem.of(entry) for entry in detail.history],
+        deleted=detail.row.deleted_at is not None,
+    )
+    body = document.model_dump_json(by_alias=True)
+    return Rendered.text(body, MEDIA_TYPES["json"], _note_modified(detail))
 
 
 @routes.get("/")
@@ -57,47 +78,95 @@ async def home(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound("/notes")
 
 
-@routes.get("/notes")
+@routes.get("/notes" + _SUFFIX)
 async def list_notes(request: web.Request) -> web.Response:
-    """Notes newest first, filtered by namespace, component, version; paged by ``before``."""
+    """One entry per ReleaseNote, newest first, filtered, searched and paged."""
     fmt = _format(request)
-    try:
-        query = NoteQuery.model_validate({k: v for k, v in request.query.items() if k != "format"})
-    except ValidationError as error:
-        raise InvalidRequest("; ".join(describe_errors(error))) from error
-    rows = await request.app[VIEW].catalog.browse(query)
-    if fmt == "json":
-        return _json({"items": [row.model_dump(mode="json", by_alias=True) for row in rows]})
-    if fmt == "md":
-        return _markdown_response("\n".join(_markdown(row) for row in rows))
-    return web.Response(text=index_page(rows), content_type="text/html")
+    if (hit := cached(request)) is not None:
+        return hit
+    query = parse_query(request)
+
+    async def render() -> Rendered:
+        page = await request.app[VIEW].catalog.browse(query)
+        if fmt == "json":
+            return list_json(request, page)
+        modified = _page_modified(page)
+        if fmt == "md":
+            return Rendered.text(index_markdown(page), MEDIA_TYPES["md"], modified)
+        links = {
+            "next": page_url(request, after=page.next) if page.next else None,
+            "previous": page_url(request, before=page.previous) if page.previous else None,
+        }
+        html = render_html(request, "index.html", {"page": page, "query": query, "links": links})
+        return Rendered.text(html, MEDIA_TYPES["html"], modified)
+
+    return await serve(request, render)
 
 
 @routes.get("/notes/{namespace}/{name}")
 async def show_note(request: web.Request) -> web.Response:
-    """The newest note of one ReleaseNote."""
+    """One note: text, scenarios, metadata, provenance, history, deleted marker.
+
+    A trailing ``.md``/``.json`` is a format suffix, so a ReleaseNote named ``x.json`` is read
+    as ``x.json.json`` (or ``x.json?format=json``).
+    """
+    name, suffix = split_suffix(request.match_info["name"])
+    fmt = _format(request, suffix)
+    if (hit := cached(request)) is not None:
+        return hit
+    namespace = checked_name(request.match_info["namespace"], "namespace")
+    name = checked_name(name, "name")
+    parse_query(request)  # no parameters but format: anything else is a 400
+
+    async def render() -> Rendered:
+        detail = await request.app[VIEW].catalog.note(namespace, name)
+        if fmt == "json":
+            return note_json(detail)
+        row, modified = detail.row, _note_modified(detail)
+        if fmt == "md":
+            return Rendered.text(note_page_markdown(detail), MEDIA_TYPES["md"], modified)
+        links = [str(link) for link in row.spec.links if link.scheme in ("http", "https")]
+        context = {"row": row, "history": detail.history, "safe_links": links}
+        return Rendered.text(render_html(request, "note.html", context), "text/html", modified)
+
+    return await serve(request, render)
+
+
+@routes.get("/changelog" + _SUFFIX)
+async def changelog(request: web.Request) -> web.Response:
+    """Keep-a-Changelog: by version, newest first, then category; same filters as the index."""
     fmt = _format(request)
-    row = await request.app[VIEW].catalog.note(
-        request.match_info["namespace"], request.match_info["name"]
-    )
-    if fmt == "json":
-        return _json(row.model_dump(mode="json", by_alias=True))
-    if fmt == "md":
-        return _markdown_response(_markdown(row))
-    return web.Response(text=note_page(row), content_type="text/html")
+    if (hit := cached(request)) is not None:
+        return hit
+    query = parse_query(request, ignore=("format", "limit", "after", "before"))
+
+    async def render() -> Rendered:
+        notes = await request.app[VIEW].catalog.newest(query)
+        groups = releases(notes)
+        modified = _newest(*(note.updated_at for note in notes))
+        if fmt == "md":
+            return Rendered.text(changelog_markdown(groups), MEDIA_TYPES["md"], modified)
+        if fmt == "json":
+            body = json.dumps([release.as_json() for release in groups])
+            return Rendered.text(body, MEDIA_TYPES["json"], modified)
+        html = render_html(request, "changelog.html", {"releases": groups, "query": query})
+        return Rendered.text(html, MEDIA_TYPES["html"], modified)
+
+    return await serve(request, render)
 
 
-@routes.get("/healthz")
-async def healthz(request: web.Request) -> web.Response:
-    """Liveness: the event loop answers."""
-    return _json({"status": "ok"})
+@routes.get("/feed.atom")
+async def feed(request: web.Request) -> web.Response:
+    """The newest notes as Atom."""
+    view = request.app[VIEW]
+    base = view.base_url or f"{request.scheme}://{request.host}"
+    if (hit := cached(request, vary=base)) is not None:
+        return hit
+    parse_query(request, ignore=())
 
+    async def render() -> Rendered:
+        notes = await view.catalog.newest(NoteQuery(), size=FEED_SIZE)
+        modified = _newest(*(note.updated_at for note in notes))
+        return Rendered(atom_feed(notes, base), "application/atom+xml; charset=utf-8", modified)
 
-@routes.get("/readyz")
-async def readyz(request: web.Request) -> web.Response:
-    """Readiness: Postgres answers, so pages can be served."""
-    try:
-        await request.app[VIEW].store.ping()
-    except StoreUnavailable as error:
-        return web.json_response({"status": "unavailable", "reason": error.message}, status=503)
-    return _json({"status": "ready"})
+    return await serve(request, render, vary=base)

@@ -43,7 +43,7 @@ TERRAFORM_OUTPUTS = {
     "docs_bucket_name",
 }
 # Our own processes; the kind overlay adds throwaway redis / postgres pods.
-APP_COMPONENTS = {"operator", "view", "migrate"}
+APP_COMPONENTS = {"operator", "view", "migrate", "export"}
 LONG_RUNNING = {"Deployment", "StatefulSet", "DaemonSet"}
 
 
