@@ -44,7 +44,7 @@ import sys
 # The Terraform root's outputs the aws overlay consumes (terraform/envs/*/outputs.tf).
 KEYS = [
     "cluster_name", "region", "ecr_repository_url",
-    "operator_role_arn", "model_service_role_arn", "view_role_arn",
+    "operator_role_arn", "model_service_role_arn", "view_role_arn", "export_role_arn",
     "alb_controller_role_arn", "external_secrets_role_arn",
     "rds_endpoint", "rds_port", "rds_database_name", "rds_master_secret_arn",
     "redis_primary_endpoint", "redis_port", "redis_auth_secret_arn",

@@ -28,6 +28,7 @@ TERRAFORM_OUTPUTS = {
     "operator_role_arn",
     "model_service_role_arn",
     "view_role_arn",
+    "export_role_arn",
     "alb_controller_role_arn",
     "external_secrets_role_arn",
     "rds_endpoint",
@@ -354,6 +355,7 @@ def test_database_passwords_are_files_and_master_is_migrate_only(pods: Pods) -> 
     expected = {
         "operator": ("operator-database-url", {"relnotes-db-operator"}),
         "view": ("view-database-url", {"relnotes-db-view"}),
+        "export": ("view-database-url", {"relnotes-db-view"}),  # reads, as the view does
         "migrate": (
             "master-database-url",
             {"relnotes-db-master", "relnotes-db-operator", "relnotes-db-view"},
