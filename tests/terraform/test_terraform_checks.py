@@ -25,6 +25,7 @@ from .tf_helpers import (
     ROOTS,
     STACK,
     TERRAFORM_DIR,
+    TEST_ROOT,
     Terraform,
     copy_terraform_tree,
     find_terraform,
@@ -206,10 +207,11 @@ def test_env_outputs_match_overlay_contract(env: str) -> None:
     assert declared_outputs(TERRAFORM_DIR / "envs" / env) == OVERLAY_OUTPUTS | BRINGUP_OUTPUTS
 
 
-@pytest.mark.parametrize("root", ROOTS)
+@pytest.mark.parametrize("root", [*ROOTS, TEST_ROOT])
 def test_lock_file_is_committed_for_the_mirror_provider(root: str) -> None:
-    """Each root commits its lock file (hashicorp/aws 5.100.0, the mirror's
-    build); every init in these tests verifies the provider against it."""
+    """Each root (and the `terraform test` root) commits its lock file
+    (hashicorp/aws 5.100.0, the mirror's build); every init in these tests
+    verifies the provider against it."""
     lock = (TERRAFORM_DIR / root / ".terraform.lock.hcl").read_text(encoding="utf-8")
     assert 'provider "registry.terraform.io/hashicorp/aws"' in lock
     assert 'version     = "5.100.0"' in lock

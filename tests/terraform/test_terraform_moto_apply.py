@@ -46,6 +46,7 @@ Scope narrowed for moto gaps (moto 5.x), each named where it is applied:
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ from .moto_stack import MotoServer, provider_override, settings_override
 from .tf_helpers import (
     INIT_TIMEOUT_S,
     OVERLAY_OUTPUTS,
+    TERRAFORM_DIR,
     Terraform,
     copy_terraform_tree,
     settings_attributes,
@@ -347,6 +349,17 @@ def test_outputs_for_bring_up(dev_stack: DevStack) -> None:
     assert sa["annotations"]["eks.amazonaws.com/role-arn"] == autoscaler_role
     for controller in values.values():
         assert controller["nodeSelector"] == {"role": "app"}, "controllers stay off model nodes"
+
+    # The README's bring-up steps read exactly these outputs and keys.
+    readme = (TERRAFORM_DIR / "README.md").read_text(encoding="utf-8")
+    assert set(re.findall(r"helm_values \| jq -r \.(\w+)", readme)) == set(values)
+    assert set(re.findall(r"node_group_names \| jq -r \.(\w+)", readme)) <= set(
+        out["node_group_names"]
+    )
+    bootstrap = (TERRAFORM_DIR / "bootstrap" / "outputs.tf").read_text(encoding="utf-8")
+    known = set(out) | set(re.findall(r'^output "(\w+)"', bootstrap, re.MULTILINE))
+    for name in re.findall(r"terraform output (?:-raw|-json) (\w+)", readme):
+        assert name in known, f"terraform/README.md reads an output that does not exist: {name}"
 
 
 def test_network(dev_stack: DevStack) -> None:
