@@ -17,8 +17,7 @@ from relnotes.models.result import GeneratedNote, NoteDraft, Provenance, draft_j
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.services.completion import CompletionService
 from relnotes.services.engines.base import ChatTransport
-from relnotes.services.engines.router import build_router, openai_client
-from relnotes.services.engines.upstream import UpstreamEngine
+from relnotes.services.engines.router import build_router, model_service
 from relnotes.services.prompt import PROMPT_VERSION, build_messages
 
 __all__ = ["Drafter", "build_drafter", "build_transport"]
@@ -82,8 +81,7 @@ class Drafter:
 def build_transport(settings: Settings) -> ChatTransport:
     """The model-service over HTTP when its URL is set, else the completion service in-process."""
     if settings.model_service_url:
-        client = openai_client(settings, settings.model_service_url)
-        return UpstreamEngine(client, name="model-service", model=None)
+        return model_service(settings, settings.model_service_url)
     return CompletionService(build_router(settings))
 
 

@@ -76,7 +76,7 @@ async def test_an_invalid_reply_gets_one_repair_attempt_naming_the_problem() -> 
     assert reply.content == GOOD
     repair = engine.requests[1].messages
     assert repair[-2] == ChatMessage(role="assistant", content='{"releaseNote": "x"}')
-    assert "did not match the required JSON schema" in repair[-1].content
+    assert "did not match the required JSON schema" in repair[-1].text()
 
 
 async def test_a_reply_still_invalid_after_the_repair_is_a_502() -> None:
