@@ -126,4 +126,4 @@ async def test_any_other_schema_is_checked_as_a_json_schema() -> None:
     engine = ScriptedEngine('{"x": 1}', '{"answer": 42}')
     with pytest.raises(InvalidOutput, match="answer: 42 is not of type 'string'"):
         await CompletionService(EngineRouter([engine])).complete(ChatRequest.model_validate(custom))
-    assert "'answer' is a required property" in engine.requests[1].messages[-1].content
+    assert "'answer' is a required property" in engine.requests[1].messages[-1].text()
