@@ -4,13 +4,15 @@ Flags win over the environment (RELNOTES_HOST / RELNOTES_PORT), which wins over 
 subcommand's default port. aiohttp's own runner handles SIGINT/SIGTERM with a graceful shutdown.
 The listen backlog is 2048 (gunicorn's and uvicorn's default), not aiohttp's 128: a burst of new
 connections (hundreds of ReleaseNotes applied at once, each drafted through the model-service)
-must queue in the kernel, not have its SYNs dropped and retried a second later.
+must queue in the kernel, not have its SYNs dropped and retried a second later. The event loop
+is uvloop's: about 15% less CPU per proxied request than asyncio's (bench/gateway_throughput.py).
 """
 
 import argparse
 import logging
 from collections.abc import Callable
 
+import uvloop
 from aiohttp import web
 
 from relnotes.config import Settings
@@ -43,7 +45,15 @@ def add_serving_parser(
         port = args.port or settings.port or default_port
         app = build_app(settings)
         log.info("listening", extra={"service": name, "host": host, "port": port})
-        web.run_app(app, host=host, port=port, backlog=LISTEN_BACKLOG, access_log=None, print=None)
+        web.run_app(
+            app,
+            host=host,
+            port=port,
+            backlog=LISTEN_BACKLOG,
+            access_log=None,
+            print=None,
+            loop=uvloop.new_event_loop(),
+        )
         return 0
 
     parser.set_defaults(func=run)

@@ -17,7 +17,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from relnotes.models.chat import MAX_PROMPT_CHARS, ChatMessage, ChatReply, ChatRequest
 from relnotes.models.errors import InvalidOutput, InvalidRequest, RelnotesError
 from relnotes.models.result import TokenUsage
-from relnotes.services.engines.base import Engine, Forwarded, Relay, Streamed
+from relnotes.services.engines.base import Engine, Forwarded, Streamed, relays
 from relnotes.services.engines.router import EngineRouter
 from relnotes.services.prompt import repair_message
 from relnotes.services.reply_checks import Check, reply_check
@@ -51,7 +51,7 @@ class CompletionService:
         or, from the deterministic engine, a repair or a fallback, a ``ChatReply``."""
         check = reply_check(request)
         engine = self.router.route(request.model)
-        if not isinstance(engine, Relay):
+        if not relays(engine):
             return await self.complete(request)
         try:
             answer = await engine.forward(body)
@@ -71,7 +71,7 @@ class CompletionService:
     ) -> AsyncIterator[Streamed | ChatReply]:
         """An upstream's stream as it arrives; a ``ChatReply`` from the deterministic engine."""
         engine = self.router.route(request.model)
-        if not isinstance(engine, Relay):
+        if not relays(engine):
             yield await self.complete(request)
             return
         async with AsyncExitStack() as stack:

@@ -122,7 +122,9 @@ class UpstreamEngine:
         """
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=1024, ttl_dns_cache=300)
-            self._session = aiohttp.ClientSession(connector=connector, headers=self._headers)
+            self._session = aiohttp.ClientSession(
+                connector=connector, headers=self._headers, cookie_jar=aiohttp.DummyCookieJar()
+            )  # an API sets no cookies worth keeping: no jar to search on every request
         failure: RelnotesError = ModelUnavailable(f"{self.name}: no attempt made")
         for attempt in range(self._retries + 1):
             delay = min(0.5 * 2**attempt, 8.0) * random.uniform(0.75, 1.0)  # noqa: S311
