@@ -316,12 +316,12 @@ def measure(targets: list[Target], args: argparse.Namespace) -> None:
 
 def ratio(targets: dict[str, Target], a: str, b: str, phase: str, key: str) -> float:
     pairs = zip(targets[a].runs[phase], targets[b].runs[phase], strict=True)
-    return statistics.median(getattr(x, key) / getattr(y, key) for x, y in pairs)
+    return float(statistics.median(getattr(x, key) / getattr(y, key) for x, y in pairs))
 
 
 def delta(targets: dict[str, Target], a: str, b: str, phase: str, key: str) -> float:
     pairs = zip(targets[a].runs[phase], targets[b].runs[phase], strict=True)
-    return statistics.median(getattr(x, key) - getattr(y, key) for x, y in pairs)
+    return float(statistics.median(getattr(x, key) - getattr(y, key) for x, y in pairs))
 
 
 def report(targets: list[Target], args: argparse.Namespace) -> bool:
