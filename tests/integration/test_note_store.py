@@ -3,7 +3,6 @@ the queries the view runs."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +11,7 @@ import pytest
 from servers import PostgresServer
 from tests.notes import sample_note
 
-from relnotes.cli import migrate_cmd
+from relnotes.cli.main import build_parser
 from relnotes.config import Settings
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.storage.migrations import apply_migrations, available_migrations
@@ -31,9 +30,7 @@ async def test_concurrent_migrations_apply_each_file_once(database: str) -> None
 def test_migrate_command_exit_codes(
     database: str, postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parser = argparse.ArgumentParser()
-    migrate_cmd.add_parser(parser.add_subparsers())
-    args = parser.parse_args(["migrate", "--timeout", "2"])
+    args = build_parser().parse_args(["migrate", "--timeout", "2"])
     monkeypatch.setenv("RELNOTES_DATABASE_URL", database)
     assert args.func(args, Settings()) == 0
     assert args.func(args, Settings()) == 0  # already up to date

@@ -5,12 +5,9 @@ serialise on a Postgres advisory lock and each applies at most once.
 """
 
 import argparse
-import asyncio
 import logging
 
 from relnotes.config import Settings
-from relnotes.models.errors import StoreUnavailable
-from relnotes.storage.migrations import apply_migrations
 
 __all__ = ["add_parser"]
 
@@ -21,6 +18,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.database_url is None:
         log.error("RELNOTES_DATABASE_URL is not set")
         return 2
+    import asyncio
+
+    from relnotes.models.errors import StoreUnavailable
+    from relnotes.storage.migrations import apply_migrations
+
     conninfo = settings.database_url.get_secret_value()
     try:
         applied = asyncio.run(apply_migrations(conninfo, connect_timeout_s=args.timeout))

@@ -6,13 +6,8 @@ row. ``--peering`` opts into kopf's peering to keep one active replica instead.
 """
 
 import argparse
-import asyncio
-
-import kopf
 
 from relnotes.config import Settings
-from relnotes.controller import logfields
-from relnotes.controller.handlers import NAMESPACES, build_registry
 
 __all__ = ["add_parser"]
 
@@ -21,6 +16,13 @@ DEFAULT_LIVENESS = "http://0.0.0.0:8081/healthz"  # 8080 is the view's
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     del settings  # the startup handler reads its own, inside the operator's event loop
+    import asyncio
+
+    import kopf
+
+    from relnotes.controller import logfields
+    from relnotes.controller.handlers import NAMESPACES, build_registry
+
     logfields.install()
     asyncio.run(
         kopf.operator(

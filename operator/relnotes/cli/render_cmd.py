@@ -4,19 +4,21 @@ Exit codes: 0 every note written, 2 invalid input (nothing is drafted), 1 a draf
 """
 
 import argparse
-import asyncio
-import json
 import sys
 
 from relnotes.config import Settings
-from relnotes.models.errors import RelnotesError
-from relnotes.services.batch import render_batch
-from relnotes.services.manifests import ManifestError, load_manifests
 
 __all__ = ["add_parser"]
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+    import json
+
+    from relnotes.models.errors import RelnotesError
+    from relnotes.services.batch import render_batch
+    from relnotes.services.manifests import ManifestError, load_manifests
+
     try:
         manifests = load_manifests(args.files, sys.stdin)
     except ManifestError as error:

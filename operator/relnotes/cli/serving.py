@@ -6,44 +6,45 @@ The listen backlog is 2048 (gunicorn's and uvicorn's default), not aiohttp's 128
 connections (hundreds of ReleaseNotes applied at once, each drafted through the model-service)
 must queue in the kernel, not have its SYNs dropped and retried a second later. The event loop
 is uvloop's: about 15% less CPU per proxied request than asyncio's (bench/gateway_throughput.py).
+
+The app is named by its module (``relnotes.view.app``) and imported only when the command runs,
+so registering the command costs no aiohttp import.
 """
 
 import argparse
+import importlib
 import logging
-from collections.abc import Callable
-
-import uvloop
-from aiohttp import web
 
 from relnotes.config import Settings
 
-__all__ = ["AppFactory", "add_serving_parser"]
+__all__ = ["add_parser"]
 
 log = logging.getLogger(__name__)
 
 LISTEN_BACKLOG = 2048
 
-AppFactory = Callable[[Settings], web.Application]
 
-
-def add_serving_parser(
+def _add_server(
     subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]",
     name: str,
     summary: str,
     default_port: int,
-    build_app: AppFactory,
+    app_module: str,
 ) -> None:
-    """Register subcommand ``name`` that serves ``build_app(settings)``."""
-    parser = subparsers.add_parser(name, help=summary)
+    """Register subcommand ``name`` that serves ``app_module.build_app(settings)``."""
+    parser = subparsers.add_parser(name, help=summary, description=summary)
     parser.add_argument("--host", help="address to listen on (env RELNOTES_HOST, 127.0.0.1)")
     parser.add_argument(
         "--port", type=int, help=f"port to listen on (env RELNOTES_PORT, {default_port})"
     )
 
     def run(args: argparse.Namespace, settings: Settings) -> int:
+        import uvloop
+        from aiohttp import web
+
         host = args.host or settings.host
         port = args.port or settings.port or default_port
-        app = build_app(settings)
+        app = importlib.import_module(app_module).build_app(settings)
         log.info("listening", extra={"service": name, "host": host, "port": port})
         web.run_app(
             app,
@@ -57,3 +58,21 @@ def add_serving_parser(
         return 0
 
     parser.set_defaults(func=run)
+
+
+def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Register ``model-service`` (port 8000) and ``view`` (port 8080)."""
+    _add_server(
+        subparsers,
+        "model-service",
+        "serve /v1/chat/completions (OpenAI-compatible) on --host/--port",
+        8000,
+        "relnotes.modelservice.app",
+    )
+    _add_server(
+        subparsers,
+        "view",
+        "serve generated notes as HTML, Markdown and JSON on --host/--port",
+        8080,
+        "relnotes.view.app",
+    )

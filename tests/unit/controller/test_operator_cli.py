@@ -8,14 +8,12 @@ import importlib
 import kopf
 import pytest
 
-from relnotes.cli import operator_cmd
+from relnotes.cli.main import build_parser
 from relnotes.controller.handlers import build_registry, configure
 
 
 def _parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    operator_cmd.add_parser(parser.add_subparsers())
-    return parser.parse_args(["operator", *argv])
+    return build_parser().parse_args(["operator", *argv])
 
 
 def test_scope_defaults_to_every_namespace_and_flags_are_exclusive() -> None:
