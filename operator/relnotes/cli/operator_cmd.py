@@ -6,15 +6,17 @@ row. ``--peering`` opts into kopf's peering to keep one active replica instead.
 """
 
 import argparse
+from typing import TYPE_CHECKING
 
-from relnotes.config import Settings
+if TYPE_CHECKING:  # settings are built by main(); --help needs no pydantic
+    from relnotes.config import Settings
 
 __all__ = ["add_parser"]
 
 DEFAULT_LIVENESS = "http://0.0.0.0:8081/healthz"  # 8080 is the view's
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def _run(args: argparse.Namespace, settings: "Settings") -> int:
     del settings  # the startup handler reads its own, inside the operator's event loop
     import asyncio
 

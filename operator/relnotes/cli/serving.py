@@ -14,8 +14,10 @@ so registering the command costs no aiohttp import.
 import argparse
 import importlib
 import logging
+from typing import TYPE_CHECKING
 
-from relnotes.config import Settings
+if TYPE_CHECKING:  # settings are built by main(); --help needs no pydantic
+    from relnotes.config import Settings
 
 __all__ = ["add_parser"]
 
@@ -38,7 +40,7 @@ def _add_server(
         "--port", type=int, help=f"port to listen on (env RELNOTES_PORT, {default_port})"
     )
 
-    def run(args: argparse.Namespace, settings: Settings) -> int:
+    def run(args: argparse.Namespace, settings: "Settings") -> int:
         import uvloop
         from aiohttp import web
 
