@@ -42,9 +42,10 @@ test: system-deps $(BIN)/relnotes $(CHECKOV_VENV)/bin/checkov lint typecheck
 
 ## bench: the benchmarks, run on demand (not part of `make test`); fails if a target is missed.
 bench: $(BIN)/relnotes
-	$(BIN)/python bench/model_service_throughput.py; ms=$$?; \
+	$(BIN)/python bench/gateway_throughput.py; gw=$$?; \
+	$(BIN)/python bench/startup.py; st=$$?; \
 	$(BIN)/python bench/operator_throughput.py; op=$$?; \
-	test $$ms -eq 0 -a $$op -eq 0
+	test $$gw -eq 0 -a $$st -eq 0 -a $$op -eq 0
 
 clean:
 	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache
