@@ -93,7 +93,10 @@ class CompletionService:
         )
         offline = request.model_copy(update={"model": fallback.models()[0]})
         reply = await self._checked(fallback, offline, check)
-        return reply.model_copy(update={"fallback_reason": f"{engine.name}: {error.message}"})
+        reason = error.message  # engines' errors start with the engine's name
+        if not reason.startswith(f"{engine.name}:"):
+            reason = f"{engine.name}: {reason}"
+        return reply.model_copy(update={"fallback_reason": reason})
 
     async def _checked(self, engine: Engine, request: ChatRequest, check: Check) -> ChatReply:
         reply = await engine.complete(request)

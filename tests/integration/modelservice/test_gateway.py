@@ -235,3 +235,36 @@ async def test_the_deterministic_engine_refuses_what_it_cannot_honour(
         async with session.post(url, json={**body, **knobs, "messages": parts}) as response:
             assert response.status == 200  # knobs with no effect on a rule-based draft
             assert "15.6" in (await response.json())["choices"][0]["message"]["content"]
+
+
+async def test_a_stream_that_fails_before_its_first_byte_is_an_error_or_a_fallback(
+    aiohttp_server: ServerFactory,
+) -> None:
+    fake = Upstream()
+
+    async def outage(request: web.Request) -> web.Response:
+        return web.json_response({"error": {"message": "overloaded"}}, status=503)
+
+    fake.answer = outage
+    server = await aiohttp_server(fake.app, host="127.0.0.1")
+    base = {"openai_api_key": "sk-up", "model": "gpt-4o-mini", "upstream_max_retries": 0}
+    base["upstream_base_url"] = f"http://127.0.0.1:{server.port}/v1"
+    plain = await aiohttp_server(build_app(Settings(**base)), host="127.0.0.1")
+    falling = await aiohttp_server(
+        build_app(Settings(**base, fallback="deterministic")), host="127.0.0.1"
+    )
+    body = {"model": "gpt-4o-mini", "stream": True,
+            "messages": [{"role": "user", "content": SUMMARY}]}  # fmt: skip
+    async with aiohttp.ClientSession() as session:
+        url = f"http://127.0.0.1:{plain.port}/v1/chat/completions"
+        async with session.post(url, json=body) as response:
+            assert response.status == 503
+            assert (await response.json())["error"]["code"] == "model_unavailable"
+        url = f"http://127.0.0.1:{falling.port}/v1/chat/completions"
+        async with session.post(url, json=body) as response:
+            assert response.status == 200
+            assert response.headers["X-Relnotes-Provider"] == "deterministic"
+            events = (await response.text()).split("\n\n")
+    chunks = [json.loads(e.removeprefix("data: ")) for e in events if e and "[DONE]" not in e]
+    assert "15.6" in "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    assert chunks[0]["fallback_reason"].startswith("openai-compatible: HTTP 503")
