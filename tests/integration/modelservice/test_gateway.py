@@ -247,7 +247,8 @@ async def test_a_stream_that_fails_before_its_first_byte_is_an_error_or_a_fallba
 
     fake.answer = outage
     server = await aiohttp_server(fake.app, host="127.0.0.1")
-    base = {"openai_api_key": "sk-up", "model": "gpt-4o-mini", "upstream_max_retries": 0}
+    base: dict[str, Any] = {"openai_api_key": "sk-up", "model": "gpt-4o-mini"}
+    base["upstream_max_retries"] = 0
     base["upstream_base_url"] = f"http://127.0.0.1:{server.port}/v1"
     plain = await aiohttp_server(build_app(Settings(**base)), host="127.0.0.1")
     falling = await aiohttp_server(
