@@ -33,6 +33,8 @@ async def check_model_service(ctx: OperatorContext) -> str:
     base = ctx.settings.model_service_url
     if not base:
         return "in-process"
-    async with ctx.http.get(f"{base.rstrip('/')}/models") as response:
+    key = ctx.settings.model_service_api_key  # /v1/* needs it when the service has one
+    headers = {"Authorization": f"Bearer {key.get_secret_value()}"} if key else None
+    async with ctx.http.get(f"{base.rstrip('/')}/models", headers=headers) as response:
         response.raise_for_status()
     return "ok"
