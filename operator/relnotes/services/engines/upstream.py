@@ -21,6 +21,7 @@ from typing import Any
 
 import aiohttp
 from pydantic_core import from_json
+from yarl import URL
 
 from relnotes.models.chat import ChatReply, ChatRequest
 from relnotes.models.errors import (
@@ -95,7 +96,7 @@ class UpstreamEngine:
         max_retries: int,
     ) -> None:
         self.name = name
-        self._url = base_url.rstrip("/") + "/chat/completions"
+        self._url = URL(base_url.rstrip("/") + "/chat/completions")  # parsed once, not per call
         self._headers = {"Content-Type": "application/json"}
         if api_key:
             self._headers["Authorization"] = f"Bearer {api_key}"
