@@ -22,6 +22,7 @@ times the concurrency, so the LiteLLM ratio there is printed, not judged.)
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import socket
@@ -33,6 +34,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -57,6 +59,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@functools.cache
+def draft_schema() -> dict[str, Any]:
+    return draft_json_schema()
+
+
 def request_body(number: int, model: str, *, stream: bool = False) -> bytes:
     """The request relnotes' drafter sends (prompt plus JSON-schema response format)."""
     spec = ReleaseNoteSpec.model_validate({"changeSummary": SUMMARY.format(i=number)})
@@ -65,7 +72,7 @@ def request_body(number: int, model: str, *, stream: bool = False) -> bytes:
         "messages": [m.model_dump(exclude_none=True) for m in build_messages(spec)],
         "response_format": {
             "type": "json_schema",
-            "json_schema": {"name": "release_note", "schema": draft_json_schema()},
+            "json_schema": {"name": "release_note", "schema": draft_schema()},
         },
         "max_tokens": 800,
     }
