@@ -303,6 +303,55 @@ def servers(args: argparse.Namespace, workdir: Path) -> Iterator[list[Target]]:
             process.wait(timeout=20)
 
 
+async def in_one_process(samples: int = 500) -> tuple[float, float]:
+    """p50 (ms) direct and through the relnotes app with upstream, app and client sharing one
+    event loop, one request at a time: the gateway's own latency, without the wake-ups of
+    separate processes that a loaded machine delays (information, not a target)."""
+    from relnotes.config import Settings
+    from relnotes.modelservice.app import build_app
+
+    completion = json.dumps(
+        {"id": "c", "object": "chat.completion", "created": 1, "model": FAST,
+         "choices": [{"index": 0, "message": {"role": "assistant", "content": "Done."},
+                      "finish_reason": "stop"}],
+         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+    ).encode()  # fmt: skip
+
+    async def answer(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(body=completion, content_type="application/json")
+
+    upstream = web.Application()
+    upstream.router.add_post("/v1/chat/completions", answer)
+    runners: list[web.AppRunner] = []
+    urls: list[str] = []
+
+    async def serve(app: web.Application) -> None:
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        runners.append(runner)
+        urls.append(f"http://127.0.0.1:{runner.addresses[0][1]}/v1/chat/completions")
+
+    await serve(upstream)
+    base = urls[0].removesuffix("/chat/completions")
+    await serve(build_app(Settings(upstream_base_url=base, model=FAST, openai_api_key="sk-fake")))
+    body = json.dumps({"model": FAST, "messages": [{"role": "user", "content": "hi " * 200}]})
+    medians = []
+    async with aiohttp.ClientSession() as session:
+        for url in urls:
+            latencies = []
+            for _ in range(samples):
+                started = time.perf_counter()
+                async with session.post(url, data=body.encode()) as response:
+                    await response.read()
+                latencies.append(time.perf_counter() - started)
+            medians.append(statistics.median(latencies) * 1000)
+    for runner in runners:
+        await runner.cleanup()
+    return medians[0], medians[1]
+
+
 PHASES = (("0 ms", FAST, False), ("50 ms", SLOW, False), ("50 ms stream", SLOW, True))
 
 
@@ -398,7 +447,11 @@ def main() -> int:
     args.litellm_requests = max(100, min(args.litellm_requests, args.requests))
     with tempfile.TemporaryDirectory() as workdir, servers(args, Path(workdir)) as targets:
         measure(targets, args)
-        return 0 if report(targets, args) else 1
+        met = report(targets, args)
+    direct, relnotes = asyncio.run(in_one_process())
+    print(f"in one process, one at a time: direct p50 {direct:.2f} ms, relnotes {relnotes:.2f} ms"
+          f" (+{relnotes - direct:.2f} ms; information)")  # fmt: skip
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
