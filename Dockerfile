@@ -41,11 +41,15 @@ RUN groupadd --system --gid 10001 relnotes \
 
 # The venv has no pip of its own (--without-pip): the base image's pip installs into it
 # (--python), offline (--no-index), from the builder's wheels, which are never copied.
+# The smoke check opens every door the manifests use: each subcommand's --help must run
+# (tests/acceptance/test_doors.py keeps the list equal to the CLI's).
 RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
     /usr/local/bin/python -m venv --without-pip /opt/relnotes \
     && /usr/local/bin/python -m pip --python /opt/relnotes/bin/python install --no-index \
        --find-links=/wheels /wheels/relnotes-*.whl \
-    && relnotes --help > /dev/null
+    && for command in render operator model-service view migrate; do \
+         relnotes "$command" --help > /dev/null || exit 1; \
+       done
 
 USER 10001:10001
 WORKDIR /tmp

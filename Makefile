@@ -1,13 +1,22 @@
 # The README's two commands: `make demo` (set-up + main job) and `make test` (set-up + all tests).
-# Each target installs what it needs, so both work on a fresh clone.
+# Each target installs what it needs, so both work on a fresh clone. `make help` lists the rest.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHECKOV_VENV := .tools/checkov
 SAMPLE ?= samples/rds-instance-class.yaml
+KIND ?= kind
+CLUSTER ?= relnotes
+IMAGE ?= relnotes:0.1.0
+KIND_CONFIG := manifests/overlays/kind/cluster.yaml
 
-.PHONY: demo test lint typecheck unit integration terraform-test system-deps bench clean
+.PHONY: help demo test lint typecheck unit integration acceptance terraform-test e2e \
+	kind-up kind-down image deploy system-deps bench clean
+
+## help: list the targets.
+help:
+	@grep -E '^## [a-z0-9-]+:' $(MAKEFILE_LIST) | sed 's/^## /  /'
 
 $(BIN)/relnotes: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,21 +33,63 @@ $(CHECKOV_VENV)/bin/checkov:
 demo: $(BIN)/relnotes
 	$(BIN)/relnotes render $(SAMPLE)
 
-## system-deps: Redis and Postgres server binaries the integration tests start (Debian/Ubuntu).
+## system-deps: Redis and Postgres server binaries the tests start (Debian/Ubuntu, as root).
 system-deps:
 	bash scripts/install-system-deps.sh
 
+## lint: ruff check and ruff format --check.
 lint: $(BIN)/relnotes
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## typecheck: strict mypy over the package, the tests and the benchmarks.
 typecheck: $(BIN)/relnotes
 	$(BIN)/mypy
 	$(BIN)/mypy tests bench
 
-## test: lint, types, then every test tier (unit, integration, terraform, e2e-or-skip).
+## test: lint, types, then every test tier (unit, integration, acceptance, terraform, e2e-or-skip).
 test: system-deps $(BIN)/relnotes $(CHECKOV_VENV)/bin/checkov lint typecheck
 	$(BIN)/pytest
+
+## unit: the unit tier alone.
+unit: $(BIN)/relnotes
+	$(BIN)/pytest tests/unit
+
+## integration: real Redis and Postgres, kopf in-process on the emulated API.
+integration: system-deps $(BIN)/relnotes
+	$(BIN)/pytest tests/integration
+
+## acceptance: the whole product as separate processes, driven with kubectl.
+acceptance: system-deps $(BIN)/relnotes
+	$(BIN)/pytest tests/acceptance
+
+## terraform-test: fmt, validate, checkov, and the moto apply of the Terraform.
+terraform-test: $(BIN)/relnotes $(CHECKOV_VENV)/bin/checkov
+	$(BIN)/pytest tests/terraform
+
+## kind-up: a kind cluster with an app node and a tainted model node (needs Docker and kind).
+kind-up:
+	$(KIND) get clusters 2>/dev/null | grep -qx '$(CLUSTER)' || \
+		$(KIND) create cluster --name $(CLUSTER) --config $(KIND_CONFIG)
+
+## kind-down: delete the kind cluster.
+kind-down:
+	$(KIND) delete cluster --name $(CLUSTER)
+
+## image: build the relnotes image (needs Docker).
+image:
+	docker build -t $(IMAGE) .
+
+## deploy: load the image into the kind cluster and apply the kind overlay.
+deploy:
+	$(KIND) load docker-image $(IMAGE) --name $(CLUSTER)
+	kubectl apply --server-side -k manifests/overlays/kind
+	kubectl -n relnotes wait --for=condition=complete job/relnotes-migrate --timeout=180s
+	kubectl -n relnotes wait --for=condition=Available deployment --all --timeout=180s
+
+## e2e: kind-up, image and deploy, then the samples on the cluster (skips without Docker).
+e2e: $(BIN)/relnotes
+	$(BIN)/pytest tests/e2e
 
 ## bench: the benchmarks, run on demand (not part of `make test`); fails if a target is missed.
 bench: $(BIN)/relnotes
@@ -47,5 +98,6 @@ bench: $(BIN)/relnotes
 	$(BIN)/python bench/operator_throughput.py; op=$$?; \
 	test $$gw -eq 0 -a $$st -eq 0 -a $$op -eq 0
 
+## clean: remove the virtualenvs and caches.
 clean:
 	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache

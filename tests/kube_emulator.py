@@ -279,10 +279,19 @@ def _wants_table(request: kmock.Request) -> bool:
     return "as=Table" in request.headers.get("Accept", "")
 
 
+class _JsonStreams(web.BaseRequest):
+    """A watch is a stream of JSON events; kmock streams as application/octet-stream, which
+    kubectl's watch decoder refuses (``kubectl wait`` would fall back to polling)."""
+
+    async def _prepare_hook(self, response: web.StreamResponse) -> None:
+        if response.content_type == "application/octet-stream":
+            response.content_type = "application/json"
+
+
 class _ListeningServer(test_utils.RawTestServer):
     """aiohttp's test server with kube-apiserver's listen backlog (the kernel's somaxconn), not
     aiohttp's 128: kopf opens a connection per concurrent request, and a burst of hundreds must
-    queue, not lose SYNs that the client resends a second later."""
+    queue, not lose SYNs that the client resends a second later. Streams are JSON."""
 
     async def start_server(
         self, loop: asyncio.AbstractEventLoop | None = None, **kwargs: Any
@@ -290,6 +299,15 @@ class _ListeningServer(test_utils.RawTestServer):
         backlogged = functools.partial(SockSite, backlog=4096)
         with mock.patch.object(test_utils, "SockSite", backlogged):
             await super().start_server(loop, **kwargs)
+
+    async def _make_runner(self, debug: bool = True, **kwargs: Any) -> web.ServerRunner:
+        loop = asyncio.get_running_loop()
+
+        def request(message: Any, payload: Any, protocol: Any, writer: Any, task: Any) -> Any:
+            return _JsonStreams(message, payload, protocol, writer, task, loop)
+
+        server = web.Server(self._handler, loop=loop, debug=debug, request_factory=request)
+        return web.ServerRunner(server, debug=debug, **kwargs)
 
 
 def api_server(cluster: Cluster) -> kmock.Server:

@@ -35,7 +35,8 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, Any, Any]:
     report = yield
-    system = getattr(item, "funcargs", {}).get("system")
+    funcargs = getattr(item, "funcargs", {})
+    system = funcargs.get("system") or funcargs.get("cluster")
     if report.failed and isinstance(system, System):
         for name, text in system.all_logs().items():
             report.sections.append((f"log of {name} ({system.logs})", text[-LOG_TAIL:]))
@@ -61,15 +62,21 @@ def stores() -> Iterator[tuple[RedisServer, PostgresServer]]:
 
 
 @pytest.fixture(scope="module")
-def system(
+def cluster(
     tmp_path_factory: pytest.TempPathFactory, stores: tuple[RedisServer, PostgresServer]
 ) -> Iterator[System]:
-    """An API server with the kind overlay applied by kubectl, and its workloads running."""
+    """An API server and the stores, with nothing applied yet."""
     running = System(tmp_path_factory.mktemp("system"), *stores)
     try:
         running.start_api()
-        running.kubectl.run("apply", "-k", str(OVERLAY))
-        running.start()
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="module")
+def system(cluster: System) -> System:
+    """The kind overlay applied with kubectl, and its workloads running."""
+    cluster.kubectl.run("apply", "-k", str(OVERLAY))
+    cluster.start()
+    return cluster

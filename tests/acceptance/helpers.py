@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import yaml
 from tests.acceptance.system import System
 
-__all__ = ["create_namespace", "get", "ready", "resources", "wait_until"]
+__all__ = ["create_namespace", "get", "ready", "resources", "rows", "wait_until"]
 
 T = TypeVar("T")
 
@@ -66,3 +66,15 @@ def get(url: str, accept: str) -> tuple[int, str, str]:
 
 def as_json(body: str) -> Any:
     return json.loads(body)
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    """A ``kubectl get`` table as {COLUMN: cell} rows, cut at the header's column starts."""
+    lines = text.rstrip("\n").splitlines()
+    header = lines[0]
+    starts = [i for i, ch in enumerate(header) if ch != " " and (i == 0 or header[i - 1] == " ")]
+    bounds = [*starts[1:], None]
+    return [
+        {n: line[s:e].strip() for n, s, e in zip(header.split(), starts, bounds, strict=True)}
+        for line in lines[1:]
+    ]

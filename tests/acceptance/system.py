@@ -44,6 +44,7 @@ class Kubectl:
         result = subprocess.run(
             ["kubectl", "--kubeconfig", str(self.config), *args],
             input=stdin,
+            cwd=REPO,  # the README's commands name files relative to the checkout
             capture_output=True,
             text=True,
             timeout=60,

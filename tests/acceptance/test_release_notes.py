@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from tests.acceptance.helpers import create_namespace, get, ready, resources, wait_until
+from tests.acceptance.helpers import create_namespace, get, ready, resources, rows, wait_until
 from tests.acceptance.system import System
 from tests.kube_tables import jsonpath
 from tests.tools import REPO
@@ -22,19 +22,6 @@ VIEW_PORT = 8080
 def notes(system: System) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = system.kubectl.json("get", "releasenotes", "-A")["items"]
     return items
-
-
-def rows(system: System, *args: str) -> list[dict[str, str]]:
-    """``kubectl get`` as a list of {COLUMN: cell}, split on the header's column starts."""
-    lines = system.kubectl.run("get", *args).rstrip("\n").splitlines()
-    header = lines[0]
-    starts = [i for i, ch in enumerate(header) if ch != " " and (i == 0 or header[i - 1] == " ")]
-    names = header.split()
-    bounds = [*starts[1:], None]
-    return [
-        {n: line[s:e].strip() for n, s, e in zip(names, starts, bounds, strict=True)}
-        for line in lines[1:]
-    ]
 
 
 def history(system: System, uid: str) -> list[tuple[int, str, Any]]:
@@ -66,7 +53,10 @@ def applied(system: System) -> list[dict[str, Any]]:
 def test_every_sample_is_ready_and_the_columns_show_its_status(
     system: System, applied: list[dict[str, Any]]
 ) -> None:
-    table = {(r["NAMESPACE"], r["NAME"]): r for r in rows(system, "rn", "-A", "-o", "wide")}
+    table = {
+        (r["NAMESPACE"], r["NAME"]): r
+        for r in rows(system.kubectl.run("get", "rn", "-A", "-o", "wide"))
+    }
     assert len(table) == len(applied)
     for note in applied:
         row = table[note["metadata"]["namespace"], note["metadata"]["name"]]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from tests.aws_overlay import read_env
 
 Manifest = dict[str, Any]
@@ -199,11 +200,44 @@ def test_node_group_placement(name: str, pods: Pods) -> None:
     assert seen == APP_COMPONENTS | {"model-service"}
 
 
-def test_kind_drops_node_group_pinning(pods: Pods) -> None:
-    """kind nodes carry no role labels: a leftover nodeSelector leaves pods Pending forever."""
+def _kind_nodes() -> list[tuple[dict[str, str], list[Manifest]]]:
+    """(labels, taints) of each worker of the kind cluster config."""
+    config = yaml.safe_load((REPO / "manifests" / "overlays" / "kind" / "cluster.yaml").read_text())
+    nodes = []
+    for node in config["nodes"]:
+        if node["role"] != "worker":
+            continue
+        patches = [yaml.safe_load(p) for p in node.get("kubeadmConfigPatches", [])]
+        taints = [t for p in patches for t in p.get("nodeRegistration", {}).get("taints", [])]
+        nodes.append((node.get("labels", {}), taints))
+    return nodes
+
+
+def _fits(
+    selector: dict[str, str],
+    tolerations: list[Manifest],
+    labels: dict[str, str],
+    taints: list[Manifest],
+) -> bool:
+    """A pod may run on the node: it selects the node's labels and tolerates every taint."""
+    tolerated = all(
+        any(t["key"] == x.get("key") and t["effect"] == x.get("effect") for x in tolerations)
+        for t in taints
+    )
+    return selector.items() <= labels.items() and tolerated
+
+
+def test_kind_places_every_pod_on_a_node_of_its_cluster_config(pods: Pods) -> None:
+    """kind's nodes carry the EKS node groups' labels and taint (cluster.yaml), so every pod's
+    nodeSelector matches a worker whose taints it tolerates: nothing stays Pending."""
+    nodes = _kind_nodes()
+    assert {"role": "model"} in [labels for labels, _ in nodes]
     for obj, spec in pods["kind"]:
-        assert "nodeSelector" not in spec, obj["metadata"]["name"]
-        assert "tolerations" not in spec, obj["metadata"]["name"]
+        selector, tolerations = spec.get("nodeSelector", {}), spec.get("tolerations", [])
+
+        assert any(_fits(selector, tolerations, labels, taints) for labels, taints in nodes), obj[
+            "metadata"
+        ]["name"]
         for container in containers(spec):
             assert container.get("imagePullPolicy") == "IfNotPresent", obj["metadata"]["name"]
 
