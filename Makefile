@@ -105,11 +105,13 @@ e2e: $(BIN)/relnotes
 	$(BIN)/pytest tests/e2e
 
 ## bench: the benchmarks, run on demand (not part of `make test`); fails if a target is missed.
-bench: $(BIN)/relnotes
-	$(BIN)/python bench/model_service_throughput.py; ms=$$?; \
+bench: system-deps $(BIN)/relnotes
+	$(BIN)/python bench/gateway_throughput.py; gw=$$?; \
+	$(BIN)/python bench/startup.py; st=$$?; \
 	$(BIN)/python bench/operator_throughput.py; op=$$?; \
 	$(BIN)/python bench/engine_quality.py; eq=$$?; \
-	test $$ms -eq 0 -a $$op -eq 0 -a $$eq -eq 0
+	$(BIN)/python bench/view_throughput.py; vw=$$?; \
+	test $$gw -eq 0 -a $$st -eq 0 -a $$op -eq 0 -a $$eq -eq 0 -a $$vw -eq 0
 
 ## clean: remove the virtualenvs and caches.
 clean:

@@ -3,7 +3,9 @@
 Both servers run as separate processes on 127.0.0.1 and are measured in the same run with the
 same client, concurrency and request count; the bare handler returns a body of the same size as
 the model-service's reply, so the ratio isolates relnotes' own cost (parsing, routing, drafting,
-schema validation, metrics). Target: ratio >= 0.6. Every loop is bounded by --requests.
+schema validation, metrics). Information only, not in ``make bench``: issue #12 withdrew the
+0.6 target (it measured a rule engine against an empty handler; no user waits on it) in favour of
+bench/gateway_throughput.py. Every loop is bounded by --requests.
 
 A third server, the same model-service whose writer returns one precomputed draft, measures the
 request path alone: the ceiling any engine could reach, and from it the time per request left
@@ -138,10 +140,8 @@ def start(args: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, *args], stdout=subprocess.DEVNULL)
 
 
-async def rounds(urls: tuple[str, str, str], bodies: list[bytes], args: argparse.Namespace) -> bool:
-    """Alternate the servers round by round, so drifting machine load hits them alike.
-
-    True when the target is met."""
+async def rounds(urls: tuple[str, str, str], bodies: list[bytes], args: argparse.Namespace) -> None:
+    """Alternate the servers round by round, so drifting machine load hits them alike."""
     results: tuple[list[Result], list[Result], list[Result]] = ([], [], [])
     for _ in range(args.rounds):
         for url, runs in zip(urls, results, strict=True):
@@ -150,15 +150,13 @@ async def rounds(urls: tuple[str, str, str], bodies: list[bytes], args: argparse
     best = [max(runs, key=lambda r: r.rps) for runs in results]
     ratio = statistics.median(s.rps / b.rps for s, b in zip(service, bare, strict=True))
     path = statistics.median(c.rps / b.rps for c, b in zip(ceiling, bare, strict=True))
-    verdict = "OK" if ratio >= 0.6 else "BELOW TARGET"
     budget_us = (1 / (0.6 * best[1].rps) - 1 / best[2].rps) * 1e6
     print(f"requests={len(bodies)} x {args.rounds} rounds, concurrency={args.concurrency}")
     for name, result in zip(("model-service", "bare aiohttp", "constant draft"), best, strict=True):
         print(f"{name:15}: {result.rps:8.0f} req/s  p99 {result.p99_ms:6.1f} ms  (best)")
-    print(f"ratio (median of rounds): {ratio:.2f} (target >= 0.60) {verdict}")
+    print(f"ratio (median of rounds): {ratio:.2f} (information; the 0.6 target was withdrawn)")
     print(f"request path alone (constant draft): {path:.2f} of bare")
-    print(f"drafting time per request that meets the target: {budget_us:.0f} us")
-    return ratio >= 0.6
+    print(f"drafting time per request that would reach 0.6: {budget_us:.0f} us")
 
 
 def main() -> int:
@@ -192,12 +190,12 @@ def main() -> int:
         processes.append(start([script, "--serve-ceiling", str(ports[2])]))
         for url in urls[1:]:
             asyncio.run(wait_ready(url))
-        met = asyncio.run(rounds(urls, bodies, args))
+        asyncio.run(rounds(urls, bodies, args))
     finally:
         for process in processes:
             process.terminate()
             process.wait(timeout=10)
-    return 0 if met else 1
+    return 0
 
 
 if __name__ == "__main__":

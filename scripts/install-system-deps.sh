@@ -12,6 +12,8 @@ fi
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 # Headless Chromium for the view's browser test (tests/integration/view/test_view_browser.py).
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# wrk: the load generator of bench/view_throughput.py (make bench).
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v kubectl >/dev/null 2>&1 || echo "note: kubectl not found; manifest rendering tests will skip" >&2
 command -v terraform >/dev/null 2>&1 || echo "note: terraform not found; terraform tests will skip" >&2
 

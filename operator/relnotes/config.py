@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     model_service_url: str | None = Field(
         default=None, description="Base URL of a relnotes model-service, e.g. http://host:8000/v1."
     )
+    model_service_api_key: SecretStr | None = Field(
+        default=None,
+        description="Bearer key the model-service requires on /v1/* and its clients send.",
+    )
+    model_service_api_key_file: Path | None = None
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "RELNOTES_OPENAI_API_KEY")
     )
@@ -69,10 +74,11 @@ class Settings(BaseSettings):
     def _complete(self) -> "Settings":
         """Read a mounted key file (an absent optional Secret means no key); a compatible
         server needs a model name."""
-        key_file = self.openai_api_key_file
-        if self.openai_api_key is None and key_file is not None and key_file.is_file():
-            key = key_file.read_text(encoding="utf-8").strip()
-            object.__setattr__(self, "openai_api_key", SecretStr(key) if key else None)
+        for name in ("openai_api_key", "model_service_api_key"):
+            key_file = getattr(self, f"{name}_file")
+            if getattr(self, name) is None and key_file is not None and key_file.is_file():
+                key = key_file.read_text(encoding="utf-8").strip()
+                object.__setattr__(self, name, SecretStr(key) if key else None)
         if self.upstream_base_url is not None and not self.model:
             raise ValueError("RELNOTES_MODEL is required when RELNOTES_UPSTREAM_BASE_URL is set")
         return self

@@ -19,7 +19,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from harness import Cluster, FaultProxy, api_server, kubeconfig, model_service, running_operator
+from harness import (
+    MODEL_SERVICE_KEY,
+    Cluster,
+    FaultProxy,
+    api_server,
+    kubeconfig,
+    model_service,
+    running_operator,
+)
 from servers import PostgresServer, RedisServer, find_pg_bin
 from tests.tools import missing_tool
 
@@ -117,6 +125,7 @@ async def model(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FaultProxy]:
         monkeypatch.delenv(name, raising=False)
     async with model_service() as (url, proxy):
         monkeypatch.setenv("RELNOTES_MODEL_SERVICE_URL", url)
+        monkeypatch.setenv("RELNOTES_MODEL_SERVICE_API_KEY", MODEL_SERVICE_KEY)
         yield proxy
 
 

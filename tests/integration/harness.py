@@ -25,6 +25,7 @@ from relnotes.config import Settings
 from relnotes.modelservice.app import build_app
 
 __all__ = [
+    "MODEL_SERVICE_KEY",
     "RESOURCE",
     "Cluster",
     "FaultProxy",
@@ -96,7 +97,10 @@ class FaultProxy:
             request.method,
             f"{self.upstream}{request.path_qs}",
             data=body,
-            headers={"Content-Type": request.headers.get("Content-Type", "application/json")},
+            headers={
+                "Content-Type": request.headers.get("Content-Type", "application/json"),
+                "Authorization": request.headers.get("Authorization", ""),
+            },
         ) as response:
             payload = await response.read()
             return web.Response(
@@ -122,10 +126,16 @@ def _garbage_completion() -> dict[str, Any]:
     }
 
 
+MODEL_SERVICE_KEY = "integration-model-service-key"
+
+
 @contextlib.asynccontextmanager
 async def model_service() -> AsyncIterator[tuple[str, FaultProxy]]:
-    """The real model-service (deterministic engine) behind a fault proxy; yields the /v1 URL."""
-    async with serve(build_app(Settings())) as upstream:
+    """The real model-service (deterministic engine) behind a fault proxy; yields the /v1 URL.
+
+    The service requires ``MODEL_SERVICE_KEY``, so every operator test also shows the operator
+    sends it."""
+    async with serve(build_app(Settings(model_service_api_key=MODEL_SERVICE_KEY))) as upstream:
         proxy = FaultProxy(upstream)
         async with serve(proxy.app()) as url:
             yield f"{url}/v1", proxy

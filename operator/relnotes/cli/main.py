@@ -14,12 +14,10 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from relnotes.config import Settings
-from relnotes.logs import configure_logging
-from relnotes.models.errors import InvalidRequest
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -44,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _describe(error: ValidationError) -> str:
+def _describe(error: "ValidationError") -> str:
     from relnotes.services.manifests import describe_errors  # only on the error path
 
     return "\n".join(describe_errors(error))
@@ -52,7 +50,13 @@ def _describe(error: ValidationError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``relnotes`` console script."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # --help and usage errors end here, before pydantic
+    from pydantic import ValidationError
+
+    from relnotes.config import Settings
+    from relnotes.logs import configure_logging
+    from relnotes.models.errors import InvalidRequest
+
     try:
         settings = Settings()
     except ValidationError as error:

@@ -9,15 +9,17 @@ serialise on a Postgres advisory lock and each applies at most once.
 
 import argparse
 import logging
+from typing import TYPE_CHECKING
 
-from relnotes.config import Settings
+if TYPE_CHECKING:  # settings are built by main(); --help needs no pydantic
+    from relnotes.config import Settings
 
 __all__ = ["add_parser"]
 
 log = logging.getLogger(__name__)
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def _run(args: argparse.Namespace, settings: "Settings") -> int:
     if settings.database_url is None:
         log.error("RELNOTES_DATABASE_URL is not set")
         return 2

@@ -10,8 +10,10 @@ row. ``--peering`` opts into kopf's peering to keep one active replica instead.
 """
 
 import argparse
+from typing import TYPE_CHECKING
 
-from relnotes.config import Settings
+if TYPE_CHECKING:  # settings are built by main(); --help needs no pydantic
+    from relnotes.config import Settings
 
 __all__ = ["add_parser", "probe_port"]
 
@@ -24,7 +26,7 @@ def probe_port(args: argparse.Namespace) -> int | None:
     return port if port > 0 else None
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def _run(args: argparse.Namespace, settings: "Settings") -> int:
     del settings  # the startup handler reads its own, inside the operator's event loop
     import asyncio
 

@@ -5,13 +5,15 @@ Exit codes: 0 every note written, 2 invalid input (nothing is drafted), 1 a draf
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from relnotes.config import Settings
+if TYPE_CHECKING:  # settings are built by main(); --help needs no pydantic
+    from relnotes.config import Settings
 
 __all__ = ["add_parser"]
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def _run(args: argparse.Namespace, settings: "Settings") -> int:
     import asyncio
     import json
 

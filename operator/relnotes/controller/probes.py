@@ -77,9 +77,11 @@ async def _model_service(ctx: OperatorContext) -> tuple[State, str]:
     base = ctx.settings.model_service_url
     if not base:
         return "ok", "in-process"
+    key = ctx.settings.model_service_api_key  # /v1/* needs it when the service has one
+    headers = {"Authorization": f"Bearer {key.get_secret_value()}"} if key else None
     try:
-        async with ctx.http.get(f"{base.rstrip('/')}/models") as response:
-            if response.status >= 500:
+        async with ctx.http.get(f"{base.rstrip('/')}/models", headers=headers) as response:
+            if response.status >= 400:  # 5xx, or 401: a key that does not match the service's
                 return "degraded", f"GET /models answered {response.status}"
     except Exception as error:  # refused, timed out: the model-service is degraded, not us
         return "degraded", f"unreachable ({error or 'no answer'})"

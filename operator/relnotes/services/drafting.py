@@ -18,8 +18,7 @@ from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.services.breaker import CircuitBreaker
 from relnotes.services.completion import CompletionService
 from relnotes.services.engines.base import ChatTransport
-from relnotes.services.engines.router import build_router, openai_client
-from relnotes.services.engines.upstream import UpstreamEngine
+from relnotes.services.engines.router import build_router, model_service
 from relnotes.services.prompt import PROMPT_VERSION, build_messages
 
 __all__ = ["Drafter", "build_drafter", "build_transport"]
@@ -93,15 +92,12 @@ class Drafter:
 def build_transport(settings: Settings, *, resend: bool = True) -> ChatTransport:
     """The model-service over HTTP when its URL is set, else the completion service in-process.
 
-    ``resend=False`` turns the SDK's own retries off: a timed-out completion may still be
-    running (and billed) upstream, so the operator's backoff and circuit breaker decide when
-    to ask again, never a blind resend inside one attempt.
+    ``resend=False`` turns the client's own retries off (a timeout is never resent by it
+    anyway: the completion may still be running, and billed, upstream), so the operator's
+    backoff and circuit breaker decide when to ask again.
     """
     if settings.model_service_url:
-        client = openai_client(settings, settings.model_service_url)
-        if not resend:
-            client = client.with_options(max_retries=0)
-        return UpstreamEngine(client, name="model-service", model=None)
+        return model_service(settings, settings.model_service_url, resend=resend)
     return CompletionService(build_router(settings))
 
 

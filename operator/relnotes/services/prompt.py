@@ -70,7 +70,7 @@ def parse_request(messages: list[ChatMessage]) -> ReleaseNoteSpec | None:
     for message in reversed(messages):
         if message.role != "user":
             continue
-        match = _BLOCK.search(message.content)
+        match = _BLOCK.search(message.text())
         if match is None:
             continue
         try:

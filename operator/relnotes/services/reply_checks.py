@@ -9,15 +9,16 @@ schema, which matters because it is on every request the operator makes.
 import json
 from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError, best_match
 from pydantic import ValidationError
 
 from relnotes.models.chat import ChatRequest
 from relnotes.models.errors import InvalidRequest
 from relnotes.models.result import NoteDraft, draft_json_schema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 __all__ = ["Check", "reply_check"]
 
@@ -37,7 +38,9 @@ def _check_with_model(content: str) -> str | None:
     return None
 
 
-def _check_with_schema(validator: Draft202012Validator) -> Check:
+def _check_with_schema(validator: "Draft202012Validator") -> Check:
+    from jsonschema.exceptions import best_match  # only for callers' schemas
+
     def check(content: str) -> str | None:
         try:
             document: Any = json.loads(content)
@@ -59,6 +62,9 @@ def _draft_schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=64)
 def _compiled(schema_json: str) -> Check:
+    from jsonschema import Draft202012Validator  # only for callers' schemas
+    from jsonschema.exceptions import SchemaError
+
     schema = json.loads(schema_json)
     try:
         Draft202012Validator.check_schema(schema)

@@ -37,7 +37,7 @@ output "alb_controller_role_arn" {
 }
 
 output "external_secrets_role_arn" {
-  description = "IRSA role for external-secrets/external-secrets."
+  description = "IRSA role for relnotes/relnotes-secret-store (the SecretStore's own account)."
   value       = module.stack.external_secrets_role_arn
 }
 

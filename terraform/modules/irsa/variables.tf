@@ -46,7 +46,7 @@ variable "service_account_names" {
     view               = optional(string, "relnotes/relnotes-view")
     export             = optional(string, "relnotes/relnotes-export")
     alb_controller     = optional(string, "kube-system/aws-load-balancer-controller")
-    external_secrets   = optional(string, "external-secrets/external-secrets")
+    external_secrets   = optional(string, "relnotes/relnotes-secret-store")
     cluster_autoscaler = optional(string, "kube-system/cluster-autoscaler")
     vpc_cni            = optional(string, "kube-system/aws-node")
     ebs_csi            = optional(string, "kube-system/ebs-csi-controller-sa")

@@ -164,13 +164,10 @@ locals {
         annotations = { "eks.amazonaws.com/role-arn" = module.irsa.role_arns["alb_controller"] }
       }
     }))
+    # The controller itself gets no AWS role: relnotes' SecretStore authenticates as its own
+    # service account (relnotes/relnotes-secret-store), the one external_secrets_role_arn trusts.
     external_secrets = yamlencode(merge(local.app_nodes, {
       installCRDs = true
-      serviceAccount = {
-        create      = true
-        name        = split("/", module.irsa.service_accounts["external_secrets"])[1]
-        annotations = { "eks.amazonaws.com/role-arn" = module.irsa.role_arns["external_secrets"] }
-      }
     }))
     cluster_autoscaler = yamlencode(merge(local.app_nodes, {
       awsRegion     = var.settings.region

@@ -77,7 +77,7 @@ async def test_an_invalid_reply_gets_one_repair_attempt_naming_the_problem() -> 
     assert reply.content == GOOD
     repair = engine.requests[1].messages
     assert repair[-2] == ChatMessage(role="assistant", content='{"releaseNote": "x"}')
-    assert "did not match the required JSON schema" in repair[-1].content
+    assert "did not match the required JSON schema" in repair[-1].text()
 
 
 async def test_a_reply_still_invalid_after_the_repair_is_a_502() -> None:
@@ -127,7 +127,7 @@ async def test_any_other_schema_is_checked_as_a_json_schema() -> None:
     engine = ScriptedEngine('{"x": 1}', '{"answer": 42}')
     with pytest.raises(InvalidOutput, match="answer: 42 is not of type 'string'"):
         await CompletionService(EngineRouter([engine])).complete(ChatRequest.model_validate(custom))
-    assert "'answer' is a required property" in engine.requests[1].messages[-1].content
+    assert "'answer' is a required property" in engine.requests[1].messages[-1].text()
 
 
 async def test_an_engine_that_builds_an_invalid_reply_is_invalid_output_not_a_crash() -> None:

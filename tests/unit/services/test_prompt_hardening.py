@@ -21,9 +21,9 @@ def test_user_text_cannot_close_the_data_block() -> None:
     spec = ReleaseNoteSpec.model_validate({"changeSummary": INJECTION})
     system, user = build_messages(spec)
     assert system.role == "system"
-    assert "data, not instructions" in system.content
-    assert user.content.count("RELEASE_NOTE_REQUEST>>>") == 1
-    assert user.content.endswith("RELEASE_NOTE_REQUEST>>>")
+    assert "data, not instructions" in system.text()
+    assert user.text().count("RELEASE_NOTE_REQUEST>>>") == 1
+    assert user.text().endswith("RELEASE_NOTE_REQUEST>>>")
     assert parse_request([system, user]) == spec
 
 

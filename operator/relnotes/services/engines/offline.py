@@ -20,6 +20,7 @@ from relnotes.models.result import NoteDraft, TokenUsage, draft_json_schema
 from relnotes.models.spec import MAX_SUMMARY, ReleaseNoteSpec
 from relnotes.services.engines.base import estimate_tokens
 from relnotes.services.engines.deterministic import write_draft
+from relnotes.services.engines.honoured import refuse_unhonoured
 from relnotes.services.prompt import parse_request
 from relnotes.services.rendering import draft_markdown
 from relnotes.services.reply_checks import reply_check
@@ -32,7 +33,7 @@ def _spec_from_chat(request: ChatRequest) -> ReleaseNoteSpec:
     spec = parse_request(request.messages)
     if spec is not None:
         return spec
-    users = [m.content for m in request.messages if m.role == "user"]
+    users = [m.text() for m in request.messages if m.role == "user"]
     if not users:
         raise InvalidRequest("messages: at least one user message is required")
     try:
@@ -80,9 +81,10 @@ class DeterministicEngine:
         return model == DETERMINISTIC_MODEL
 
     async def complete(self, request: ChatRequest) -> ChatReply:
+        refuse_unhonoured(request)
         draft = write_draft(_spec_from_chat(request))
         content = _json_reply(request, draft) if request.wants_json() else draft_markdown(draft)
-        prompt_chars = sum(len(m.content) for m in request.messages)
+        prompt_chars = sum(len(m.text()) for m in request.messages)
         return ChatReply(
             content=content,
             model=DETERMINISTIC_MODEL,

@@ -3,17 +3,24 @@
 The deterministic engine always answers ``relnotes-deterministic``; an upstream (OpenAI, or an
 OpenAI-compatible server) answers every other name when configured. Without one, asking for
 another model is a clear 404 rather than a silent switch to the offline engine.
+
+The upstream engine (and with it aiohttp's client) is imported only when one is configured, so
+an offline ``relnotes render`` loads no HTTP stack at all (bench/startup.py).
 """
 
-import openai
+from typing import TYPE_CHECKING
 
 from relnotes.config import Settings
 from relnotes.models.errors import InvalidRequest
 from relnotes.services.engines.base import Engine
 from relnotes.services.engines.offline import DeterministicEngine
-from relnotes.services.engines.upstream import UpstreamEngine
 
-__all__ = ["EngineRouter", "ModelNotFound", "build_router", "openai_client"]
+if TYPE_CHECKING:
+    from relnotes.services.engines.upstream import UpstreamEngine
+
+__all__ = ["OPENAI_BASE_URL", "EngineRouter", "ModelNotFound", "build_router", "model_service"]
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
 
 
 class ModelNotFound(InvalidRequest):
@@ -51,21 +58,38 @@ class EngineRouter:
         return list(dict.fromkeys(name for engine in self.engines for name in engine.models()))
 
 
-def openai_client(settings: Settings, base_url: str | None) -> openai.AsyncOpenAI:
-    """An SDK client with relnotes' explicit timeout and bounded retries, on aiohttp.
+def _upstream(
+    settings: Settings,
+    *,
+    name: str,
+    base_url: str,
+    key: str | None,
+    model: str | None,
+    resend: bool = True,
+) -> "UpstreamEngine":
+    from relnotes.services.engines.upstream import UpstreamEngine  # lazy: see the module docstring
 
-    The SDK's aiohttp transport (``openai[aiohttp]``) instead of its default httpx one: relnotes
-    already runs on aiohttp, and under hundreds of concurrent calls the httpx transport cost
-    about 0.5 ms more CPU per call (bench/operator_throughput.py). The session is created on
-    the first request, inside the event loop that makes it.
-    """
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    return openai.AsyncOpenAI(
-        api_key=key or "not-needed",
+    return UpstreamEngine(
+        name=name,
         base_url=base_url,
-        timeout=settings.upstream_timeout_seconds,
-        max_retries=settings.upstream_max_retries,
-        http_client=openai.DefaultAioHttpClient(),
+        api_key=key,
+        model=model,
+        timeout_s=settings.upstream_timeout_seconds,
+        max_retries=settings.upstream_max_retries if resend else 0,
+    )
+
+
+def model_service(settings: Settings, url: str, *, resend: bool = True) -> "UpstreamEngine":
+    """A client of a relnotes model-service at ``url``, sending its bearer key when one is set;
+    ``resend=False``: no retries of its own (the operator's breaker and backoff decide)."""
+    key = settings.model_service_api_key
+    return _upstream(
+        settings,
+        name="model-service",
+        base_url=url,
+        key=key.get_secret_value() if key else None,
+        model=None,
+        resend=resend,
     )
 
 
@@ -74,7 +98,14 @@ def build_router(settings: Settings) -> EngineRouter:
     offline = DeterministicEngine()
     engines: list[Engine] = [offline]
     if settings.has_upstream():
-        name = "openai-compatible" if settings.upstream_base_url else "openai"
-        client = openai_client(settings, settings.upstream_base_url)
-        engines.append(UpstreamEngine(client, name=name, model=settings.default_model()))
+        key = settings.openai_api_key
+        engines.append(
+            _upstream(
+                settings,
+                name="openai-compatible" if settings.upstream_base_url else "openai",
+                base_url=settings.upstream_base_url or OPENAI_BASE_URL,
+                key=key.get_secret_value() if key else None,
+                model=settings.default_model(),
+            )
+        )
     return EngineRouter(engines, fallback=offline if settings.fallback == "deterministic" else None)

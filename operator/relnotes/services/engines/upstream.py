@@ -1,24 +1,30 @@
-"""An OpenAI chat-completions server reached through the official ``openai`` SDK.
+"""An OpenAI-compatible chat-completions server over a pooled aiohttp session.
 
-The same class talks to OpenAI, to any OpenAI-compatible server (vLLM, Ollama, LiteLLM) and, from
-the operator and ``relnotes render``, to relnotes' own model-service. The SDK does the bounded
-retries on 408/409/429/5xx and honours Retry-After; this module only turns what is left into
-domain errors that say whether trying later can help: a reply that is not a chat completion
-at all (not JSON, cut short, the wrong content type) is a transport fault, and only the content
-of a real completion can be invalid output.
+The same class is the model-service's gateway to OpenAI or any compatible server (vLLM, Ollama,
+LiteLLM) and the operator's and ``render``'s client of the model-service. As a gateway it sends
+the request body as the caller sent it and hands the answer back as it arrived (streams chunk by
+chunk): nothing is re-encoded, so every field reaches the upstream unchanged, and the gateway
+costs a validation and two socket hops, not an SDK's request and response models (which took
+most of the model-service's CPU per request, bench/gateway_throughput.py). A reply that is not
+a chat completion at all (not JSON, cut short, the wrong content type) is a transport fault;
+only the content of a real completion can be invalid output.
 
-The body goes out through the client's ``post`` with ``ChatCompletion`` as the reply type, not
-through ``chat.completions.create``: ``create`` walks every message through the SDK's six-way
-TypedDict union and the response format through three, looking for aliases, dates and files
-that plain-text chat never carries. That walk was a fifth of the SDK's CPU per call (about
-0.3 ms, bench/operator_throughput.py); the JSON sent, the auth, the retries and the parsed reply
-are the same.
+Retries are bounded (``upstream_max_retries``) on 408/409/429/5xx and refused connections, with
+Retry-After honoured, as the ``openai`` SDK does, but a timed-out request is never resent: it
+may still be running, and billed, upstream, so the caller's backoff decides. What is left
+becomes a domain error saying whether trying later can help. A 4xx that is the caller's to fix (400, 404, 413, 422) is passed
+back as the upstream wrote it; a 401/403 is the gateway's own key, so a 502 upstream_rejected.
 """
 
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-import openai
-from openai.types.chat import ChatCompletion
+import aiohttp
+from pydantic_core import from_json
+from yarl import URL
 
 from relnotes.models.chat import ChatReply, ChatRequest
 from relnotes.models.errors import (
@@ -29,67 +35,83 @@ from relnotes.models.errors import (
     UpstreamRejected,
 )
 from relnotes.models.result import TokenUsage
+from relnotes.services.engines.base import PROVIDER_HEADER, Forwarded, Streamed
 
-__all__ = ["UpstreamEngine", "translate_error"]
-
-# What ``chat.completions.create`` sends with: the API key as a bearer token, never an admin key.
-_CHAT_OPTIONS: openai.RequestOptions = {"security": {"bearer_auth": True}}
-
+__all__ = ["UpstreamEngine"]
+PASSED_ON = frozenset({400, 404, 413, 422})  # the caller's to fix: the upstream's words go back
+_RETRIED = frozenset({408, 409, 429})
+_KEPT_HEADERS = ("content-type", "retry-after", "x-request-id", "openai-processing-ms")
 _BY_CODE: dict[str, type[RelnotesError]] = {
     InvalidOutput.code: InvalidOutput,
     InvalidRequest.code: InvalidRequest,
     UpstreamRejected.code: UpstreamRejected,
+    ModelUnavailable.code: ModelUnavailable,
 }
 
 
-def _retry_after(error: openai.APIStatusError) -> float | None:
-    value = error.response.headers.get("retry-after")
+def _kept(response: aiohttp.ClientResponse) -> dict[str, str]:
+    headers = response.headers
+    kept = {name: headers[name] for name in _KEPT_HEADERS if name in headers}
+    kept.update((k, v) for k, v in headers.items() if k.lower().startswith("x-ratelimit-"))
+    if PROVIDER_HEADER in headers:
+        kept[PROVIDER_HEADER] = headers[PROVIDER_HEADER]
+    return kept
+
+
+def _retry_after(headers: Any) -> float | None:
     try:
-        return float(value) if value is not None else None
+        value = float(headers.get("retry-after", ""))
     except ValueError:
         return None
+    return min(max(value, 0.0), 60.0)
 
 
-def _timed_out(error: BaseException) -> bool:
-    """Whether a timeout caused ``error``. The SDK's aiohttp transport reports a refused
-    connection as a connect timeout too, so only the cause chain tells the two apart."""
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, TimeoutError):
-            return True
-        cause = cause.__cause__
-    return False
-
-
-def translate_error(error: openai.OpenAIError, provider: str) -> RelnotesError:
-    """The domain error for an SDK error; 429, 5xx, timeouts and refusals to connect retry."""
-    if isinstance(error, openai.APIConnectionError):  # APITimeoutError is one too
-        if _timed_out(error):
-            return ModelUnavailable(f"{provider}: request timed out")
-        return ModelUnavailable(f"{provider}: cannot connect ({error.__cause__ or error})")
-    if isinstance(error, openai.APIStatusError):
-        message = f"{provider}: HTTP {error.status_code}: {error.message}"
-        known = _BY_CODE.get(str(error.code)) if error.code else None
-        if known is not None:
-            return known(message)
-        if error.status_code == 429 or error.status_code >= 500:
-            return ModelUnavailable(message, retry_after=_retry_after(error))
-        return UpstreamRejected(message)
-    # Anything else (a body the SDK could not read as a reply) is the wire's fault, not the
-    # model's: a retry with backoff can fix it, an invalid-output verdict would be final.
-    return ModelUnavailable(f"{provider}: unreadable reply ({error})")
+def _error(provider: str, answer: Forwarded) -> RelnotesError:
+    """The domain error for a non-2xx answer, by the error code in its body, else by status."""
+    try:
+        error = from_json(answer.body)["error"]
+        message, code = str(error.get("message")), str(error.get("code") or "")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        message, code = answer.body[:200].decode(errors="replace"), ""
+    text = f"{provider}: HTTP {answer.status}: {message}"
+    retry_after = _retry_after(answer.headers)
+    known = _BY_CODE.get(code)
+    if known is not None:
+        return known(text, retry_after=retry_after)
+    if answer.status in _RETRIED or answer.status >= 500:
+        return ModelUnavailable(text, retry_after=retry_after)
+    if answer.status in PASSED_ON:
+        return InvalidRequest(text)
+    return UpstreamRejected(text)
 
 
 class UpstreamEngine:
-    """Chat completions from a remote server; ``name`` is reported as the provider."""
+    """Chat completions from ``base_url``; ``name`` is reported as the provider."""
 
-    def __init__(self, client: openai.AsyncOpenAI, *, name: str, model: str | None) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        base_url: str,
+        api_key: str | None,
+        model: str | None,
+        timeout_s: float,
+        max_retries: int,
+    ) -> None:
         self.name = name
-        self._client = client
+        self._url = URL(base_url.rstrip("/") + "/chat/completions")  # parsed once, not per call
+        self._headers = {"Content-Type": "application/json"}
+        if api_key:
+            self._headers["Authorization"] = f"Bearer {api_key}"
         self._model = model
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._stream_timeout = aiohttp.ClientTimeout(sock_connect=timeout_s, sock_read=timeout_s)
+        self._retries = max_retries
+        self._session: aiohttp.ClientSession | None = None
 
     async def aclose(self) -> None:
-        await self._client.close()
+        if self._session is not None:
+            await self._session.close()
 
     def models(self) -> list[str]:
         return [self._model] if self._model else []
@@ -97,45 +119,92 @@ class UpstreamEngine:
     def serves(self, model: str) -> bool:
         return True
 
-    async def complete(self, request: ChatRequest) -> ChatReply:
-        body: dict[str, Any] = {
-            "model": request.model,
-            "messages": [{"role": m.role, "content": m.content} for m in request.messages],
-        }
-        if request.response_format is not None:
-            body["response_format"] = request.response_format.model_dump(
-                by_alias=True, exclude_none=True
-            )
-        if request.token_limit() is not None:
-            body["max_tokens"] = request.token_limit()
-        if request.temperature is not None:
-            body["temperature"] = request.temperature
+    async def _send(self, body: bytes, limits: aiohttp.ClientTimeout) -> aiohttp.ClientResponse:
+        """The first answer a retry cannot improve on (unread), or the error after the last try.
+
+        The session is made on first use, inside the event loop that uses it.
+        """
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=1024, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(
+                connector=connector, headers=self._headers, cookie_jar=aiohttp.DummyCookieJar()
+            )  # an API sets no cookies worth keeping: no jar to search on every request
+        failure: RelnotesError = ModelUnavailable(f"{self.name}: no attempt made")
+        for attempt in range(self._retries + 1):
+            delay = min(0.5 * 2**attempt, 8.0) * random.uniform(0.75, 1.0)  # noqa: S311
+            try:
+                response = await self._session.post(self._url, data=body, timeout=limits)
+            except TimeoutError as error:  # never resent: it may still run (and bill) upstream
+                raise ModelUnavailable(f"{self.name}: request timed out") from error
+            except aiohttp.ClientError as error:
+                failure = ModelUnavailable(f"{self.name}: cannot connect ({error})")
+            else:
+                status = response.status
+                if (status < 500 and status not in _RETRIED) or attempt == self._retries:
+                    return response
+                delay = _retry_after(response.headers) or delay
+                response.release()
+                failure = ModelUnavailable(f"{self.name}: HTTP {status}")
+            if attempt < self._retries:
+                await asyncio.sleep(delay)
+        raise failure
+
+    async def forward(self, body: bytes) -> Forwarded:
+        response = await self._send(body, self._timeout)
         try:
-            completion = await self._client.post(
-                "/chat/completions", cast_to=ChatCompletion, body=body, options=_CHAT_OPTIONS
+            answer = Forwarded(response.status, await response.read(), _kept(response))
+        except TimeoutError as error:
+            raise ModelUnavailable(f"{self.name}: request timed out") from error
+        except aiohttp.ClientError as error:
+            raise ModelUnavailable(f"{self.name}: reply cut off ({error})") from error
+        finally:
+            response.release()
+        if answer.status < 300 or answer.status in PASSED_ON:
+            return answer
+        raise _error(self.name, answer)
+
+    @asynccontextmanager
+    async def stream(self, body: bytes) -> AsyncIterator[Streamed]:
+        response = await self._send(body, self._stream_timeout)
+        async with response:
+            if response.status >= 300 and response.status not in PASSED_ON:
+                answer = Forwarded(response.status, await response.read(), _kept(response))
+                raise _error(self.name, answer)
+            yield Streamed(response.status, _kept(response), response.content.iter_any())
+
+    def reply(self, forwarded: Forwarded, model: str) -> ChatReply:
+        if forwarded.status != 200:
+            raise _error(self.name, forwarded)
+        kind = forwarded.headers.get("content-type", "application/json")
+        if "json" not in kind:  # a proxy's HTML error page with a 200: the wire, not the model
+            raise ModelUnavailable(f"{self.name}: reply is not a chat completion ({kind})")
+        try:
+            document = from_json(forwarded.body)
+            choice = document["choices"][0]
+            content = choice["message"]["content"]
+            usage = document.get("usage") or {}
+            tokens = TokenUsage(
+                prompt_tokens=usage.get("prompt_tokens") or 0,
+                completion_tokens=usage.get("completion_tokens") or 0,
             )
-        except openai.OpenAIError as error:
-            raise translate_error(error, self.name) from error
-        except ValueError as error:  # a JSON content type over a body that is not JSON
-            raise ModelUnavailable(f"{self.name}: reply is not valid JSON ({error})") from error
-        # A non-JSON content type comes back as text, a truncated or foreign body without
-        # choices: transport faults (a proxy's error page, a cut connection), retried with
-        # backoff; only a real completion's content can be invalid output.
-        if not isinstance(completion, ChatCompletion) or not completion.choices:
-            raise ModelUnavailable(f"{self.name}: reply is not a chat completion")
-        if completion.choices[0].message.content is None:
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+            # Not JSON, cut short, or JSON without choices (a proxy's error page, a dropped
+            # connection): the wire's fault, retried with backoff, never an invalid-output
+            # verdict, which would be final.
+            raise ModelUnavailable(
+                f"{self.name}: reply is not a chat completion ({error!r})"
+            ) from error
+        if not isinstance(content, str):
             raise InvalidOutput(f"{self.name}: reply has no message content")
-        choice = completion.choices[0]
-        extra = completion.model_extra or {}
-        usage = completion.usage
+        provider = forwarded.headers.get(PROVIDER_HEADER) or document.get("provider")
         return ChatReply(
-            content=choice.message.content or "",
-            model=completion.model or request.model,
-            provider=str(extra.get("provider") or self.name),
-            usage=TokenUsage(
-                prompt_tokens=usage.prompt_tokens if usage else 0,
-                completion_tokens=usage.completion_tokens if usage else 0,
-            ),
-            finish_reason="length" if choice.finish_reason == "length" else "stop",
-            fallback_reason=extra.get("fallback_reason"),
+            content=content,
+            model=str(document.get("model") or model),
+            provider=str(provider or self.name),
+            usage=tokens,
+            finish_reason="length" if choice.get("finish_reason") == "length" else "stop",
+            fallback_reason=document.get("fallback_reason"),
         )
+
+    async def complete(self, request: ChatRequest) -> ChatReply:
+        return self.reply(await self.forward(request.to_json()), request.model)

@@ -1,0 +1,68 @@
+"""Start-up: ``relnotes render`` of one sample and ``relnotes --help`` against bare Python.
+
+Each command is started as the user starts it (the installed console script, offline, with no
+RELNOTES_* or OPENAI_* variables), and timed from ``exec`` to exit; the baseline is the same
+interpreter running ``import pydantic, yaml``, the two libraries no relnotes command can start
+without. Rounds interleave the three (a shared machine's load hits them alike) and the ratios are
+medians of per-round ratios. Targets (exit 1 when one is missed): render <= 2.5x, --help <= 1.5x.
+Every loop is bounded by --rounds.
+
+    .venv/bin/python bench/startup.py --rounds 15
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "samples" / "rds-instance-class.yaml"
+RELNOTES = str(Path(sys.executable).parent / "relnotes")
+COMMANDS = {
+    "baseline": [sys.executable, "-c", "import pydantic, yaml"],
+    "render": [RELNOTES, "render", str(SAMPLE)],
+    "--help": [RELNOTES, "--help"],
+}
+TARGETS = {"render": 2.5, "--help": 1.5}
+
+
+def offline_env() -> dict[str, str]:
+    """The caller's environment without anything that would make render reach a model."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("RELNOTES_", "OPENAI_"))}
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=15, choices=range(3, 51))
+    args = parser.parse_args()
+    env = offline_env()
+    for command in COMMANDS.values():  # warm the page cache and the bytecode caches
+        timed(command, env)
+    seconds: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    for _ in range(args.rounds):
+        for name, command in COMMANDS.items():
+            seconds[name].append(timed(command, env))
+    print(f"{args.rounds} interleaved rounds; medians")
+    for name, runs in seconds.items():
+        print(f"{name:9} {statistics.median(runs) * 1000:7.0f} ms")
+    met = True
+    for name, limit in TARGETS.items():
+        pairs = zip(seconds[name], seconds["baseline"], strict=True)
+        ratio = statistics.median(run / base for run, base in pairs)
+        ok = ratio <= limit
+        met &= ok
+        print(f"{name:9} / baseline {ratio:5.2f} (target <= {limit}) {'OK' if ok else 'MISSED'}")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
