@@ -12,8 +12,9 @@ only the content of a real completion can be invalid output.
 Retries are bounded (``upstream_max_retries``) on 408/409/429/5xx and refused connections, with
 Retry-After honoured, as the ``openai`` SDK does, but a timed-out request is never resent: it
 may still be running, and billed, upstream, so the caller's backoff decides. What is left
-becomes a domain error saying whether trying later can help. A 4xx that is the caller's to fix (400, 404, 413, 422) is passed
-back as the upstream wrote it; a 401/403 is the gateway's own key, so a 502 upstream_rejected.
+becomes a domain error saying whether trying later can help. A 4xx that is the caller's to fix
+(400, 404, 413, 422) is passed back as the upstream wrote it; a 401/403 is the gateway's own
+key, so a 502 upstream_rejected.
 """
 
 import asyncio
