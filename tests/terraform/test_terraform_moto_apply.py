@@ -489,7 +489,7 @@ def test_irsa_trust_is_per_service_account(dev_stack: DevStack) -> None:
         "view": "system:serviceaccount:relnotes:relnotes-view",
         "export": "system:serviceaccount:relnotes:relnotes-export",
         "alb-controller": "system:serviceaccount:kube-system:aws-load-balancer-controller",
-        "external-secrets": "system:serviceaccount:external-secrets:external-secrets",
+        "external-secrets": "system:serviceaccount:relnotes:relnotes-secret-store",
         "cluster-autoscaler": "system:serviceaccount:kube-system:cluster-autoscaler",
         "vpc-cni": "system:serviceaccount:kube-system:aws-node",
         "ebs-csi": "system:serviceaccount:kube-system:ebs-csi-controller-sa",
