@@ -6,21 +6,24 @@ RELNOTES_DATABASE_URL, like the view it renders through.
 """
 
 import argparse
-import asyncio
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from relnotes.config import Settings
-from relnotes.models.errors import StoreUnavailable
+if TYPE_CHECKING:
+    from relnotes.config import Settings
 
 __all__ = ["add_parser"]
 
 log = logging.getLogger(__name__)
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def _run(args: argparse.Namespace, settings: "Settings") -> int:
+    import asyncio
+
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from relnotes.models.errors import StoreUnavailable
     from relnotes.view.export import publish_s3, render_site, write_directory
 
     if settings.database_url is None:

@@ -166,7 +166,7 @@ async def connection(pool: Pool, action: str) -> AsyncIterator[AsyncConnection[T
                 raise
             await pool.putconn(conn)
             await pool.check()
-            message = f"postgres connection lost during {action}: {error}"
+            message = f"postgres unavailable during {action}: connection lost: {error}"
             raise ConnectionLost(message) from error
         finally:
             if not conn.broken:
