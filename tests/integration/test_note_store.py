@@ -64,6 +64,20 @@ async def test_upserts_are_idempotent_per_uid_and_generation(store: NoteStore) -
     assert row.deleted_at is None
 
 
+async def test_the_replica_that_did_not_pay_cannot_record_a_hit_first(store: NoteStore) -> None:
+    """Two replicas on one resource: A begins (it is about to pay), B finds A's note in the cache
+    and records first. Both answers, and the row, say the resource paid, in either order."""
+    spec = ReleaseNoteSpec.model_validate({"changeSummary": "Bump Redis to 7.2"})
+    paid = NoteRef("uid-paid", 1, "ns", "paid")
+    await store.begin(paid, spec, "rn1:k")  # replica A, right before its model call
+    assert await store.record(paid, spec, sample_note(), cache_key="rn1:k", hit=True) is False
+    assert await store.record(paid, spec, sample_note(), cache_key="rn1:k", hit=False) is False
+    other = NoteRef("uid-other", 1, "ns", "other")  # same input, another resource: a real hit
+    assert await store.record(other, spec, sample_note(), cache_key="rn1:k", hit=True) is True
+    hits = {row.name: row.cache_hit for row in await store.list(namespace="ns")}
+    assert hits == {"paid": False, "other": True}
+
+
 async def test_latest_list_filters_paging_and_deletion(store: NoteStore) -> None:
     redis = ReleaseNoteSpec.model_validate(
         {"changeSummary": "Bump Redis", "component": "redis", "version": "1.2"}

@@ -38,6 +38,7 @@ ON CONFLICT (uid, generation) DO UPDATE SET
     provenance = COALESCE(EXCLUDED.provenance, r.provenance),
     cache_key = COALESCE(EXCLUDED.cache_key, r.cache_key),
     cache_hit = CASE WHEN r.cache_hit IS FALSE AND r.phase = 'Ready' THEN FALSE
+                     WHEN EXCLUDED.cache_hit AND r.phase = 'Generating' THEN FALSE
                      ELSE COALESCE(EXCLUDED.cache_hit, r.cache_hit) END,
     error = EXCLUDED.error,
     updated_at = now(),
@@ -80,7 +81,10 @@ class NoteStore(NoteRows):
 
         Returns the row's ``cache_hit``: once a resource paid for a generation's note (its row
         says Ready, not a hit), a later cache hit for it (a second replica, a retry) leaves that
-        false, so history, and the status written from this answer, say who paid.
+        false, so history, and the status written from this answer, say who paid. A hit that
+        lands while the row says Generating is false too: only a payer writes that (``begin``
+        runs right before the model call), so another replica is paying for this very resource
+        and the note it found is that payment's, whichever of the two records first.
         """
         return bool(
             await self._upsert(
