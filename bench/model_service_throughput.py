@@ -136,8 +136,8 @@ async def load(url: str, bodies: list[bytes], concurrency: int) -> Result:
     return Result(rps=len(bodies) / elapsed, p99_ms=p99, size=statistics.median_low(sizes))
 
 
-def start(args: list[str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, *args], stdout=subprocess.DEVNULL)
+def start(argv: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL)
 
 
 async def rounds(urls: tuple[str, str, str], bodies: list[bytes], args: argparse.Namespace) -> None:
@@ -181,13 +181,14 @@ def main() -> int:
         f"http://127.0.0.1:{ports[1]}/v1/chat/completions",
         f"http://127.0.0.1:{ports[2]}/v1/chat/completions",
     )
-    processes = [start(["-m", "relnotes", "model-service", "--port", str(ports[0])])]
+    relnotes = str(Path(sys.executable).parent / "relnotes")  # the installed console script
+    processes = [start([relnotes, "model-service", "--port", str(ports[0])])]
     try:
         asyncio.run(wait_ready(urls[0]))
         size = asyncio.run(load(urls[0], bodies[:100], args.concurrency)).size
         script = str(Path(__file__))
-        processes.append(start([script, "--serve-bare", str(ports[1]), str(size)]))
-        processes.append(start([script, "--serve-ceiling", str(ports[2])]))
+        processes.append(start([sys.executable, script, "--serve-bare", str(ports[1]), str(size)]))
+        processes.append(start([sys.executable, script, "--serve-ceiling", str(ports[2])]))
         for url in urls[1:]:
             asyncio.run(wait_ready(url))
         asyncio.run(rounds(urls, bodies, args))

@@ -6,14 +6,18 @@ anything but an explicit no) it fails them, so a green CI run means the checks r
 
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 
-__all__ = ["REPO", "find_checkov", "find_tool", "in_ci", "missing_tool"]
+__all__ = ["RELNOTES", "REPO", "find_checkov", "find_tool", "in_ci", "missing_tool"]
 
 REPO = Path(__file__).resolve().parent.parent
+# The installed ``relnotes`` console script (the door users and the image use), beside the
+# interpreter running the tests: never ``python -m`` or a parser built by a test.
+RELNOTES = str(Path(sys.executable).parent / "relnotes")
 
 
 def in_ci() -> bool:

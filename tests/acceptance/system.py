@@ -26,13 +26,12 @@ from psycopg import sql
 from servers import PostgresServer, RedisServer, free_port
 from tests.acceptance.kubelet import Container, Workload, listen_args, read_workloads, spawn
 from tests.kube_emulator import kubeconfig
-from tests.tools import REPO
+from tests.tools import RELNOTES, REPO
 
 __all__ = ["NAMESPACE", "Kubectl", "System"]
 
 NAMESPACE = "relnotes"
 OVERLAY = REPO / "manifests" / "overlays" / "kind"
-CONSOLE_SCRIPT = str(Path(sys.executable).parent / "relnotes")
 START_TIMEOUT_S = 60.0
 LOG_TAIL = 3000  # characters of a log quoted in an assertion
 
@@ -214,7 +213,7 @@ class System:
     ) -> None:
         """Start (or, with ``wait``, run to completion) one container as a process."""
         argv = listen_args(container.argv, self.ports.get(workload, {}))
-        argv = [CONSOLE_SCRIPT if a == "relnotes" else a for a in argv[:1]] + argv[1:]
+        argv = [RELNOTES if a == "relnotes" else a for a in argv[:1]] + argv[1:]
         env = self._environment(workload, container, services)
         self.argv[workload] = (argv, env)
         self.launch(workload)

@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from tests.acceptance.system import CONSOLE_SCRIPT
-from tests.tools import REPO, missing_tool
+from tests.tools import RELNOTES, REPO, missing_tool
 
 from relnotes.cli.main import build_parser
 
@@ -96,7 +95,7 @@ def subcommands() -> set[str]:
 def opens(argv: list[str]) -> None:
     """``relnotes ARGV --help`` through the installed console script exits 0 with its usage."""
     result = subprocess.run(
-        [CONSOLE_SCRIPT, *argv, "--help"], capture_output=True, text=True, timeout=60, check=False
+        [RELNOTES, *argv, "--help"], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, f"relnotes {' '.join(argv)}: {result.stderr.strip()}"
     assert result.stdout.startswith(f"usage: relnotes {argv[0]}")
@@ -127,11 +126,17 @@ def test_the_readmes_and_the_makefile_name_only_real_subcommands() -> None:
             raise AssertionError(where) from error
 
 
-def test_no_test_builds_its_own_cli_parser() -> None:
-    """Tests parse with the real ``build_parser``, never a hand-built copy of it."""
+def test_no_test_builds_its_own_cli_or_goes_around_the_console_script() -> None:
+    """Tests parse with the real ``build_parser``, never a hand-built copy of it, and start
+    processes through the installed ``relnotes`` script, never ``python -m``."""
+    around = ('"-m", "relnotes', "'-m', 'relnotes")
     offenders = [
         str(path.relative_to(REPO))
-        for path in (REPO / "tests").rglob("*.py")
-        if "add_parser(" in path.read_text(encoding="utf-8") and path.name != "test_doors.py"
+        for path in [*(REPO / "tests").rglob("*.py"), *(REPO / "bench").rglob("*.py")]
+        if path.name != "test_doors.py"
+        and (
+            "add_parser(" in (text := path.read_text(encoding="utf-8"))
+            or any(form in text for form in around)
+        )
     ]
     assert not offenders

@@ -8,8 +8,8 @@ import shlex
 import subprocess
 
 from tests.acceptance.helpers import create_namespace, rows
-from tests.acceptance.system import CONSOLE_SCRIPT, System
-from tests.tools import REPO
+from tests.acceptance.system import System
+from tests.tools import RELNOTES, REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"```(\w+)\n(.*?)\n```", re.S)
@@ -62,6 +62,6 @@ def test_the_demo_prints_the_readme_block_through_the_console_script() -> None:
     assert recipe, "the Makefile's demo recipe"
     argv = shlex.split(recipe.group(1).replace("$(SAMPLE)", sample.group(1)))
     result = subprocess.run(
-        [CONSOLE_SCRIPT, *argv], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
+        [RELNOTES, *argv], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
     )
     assert f"```markdown\n{result.stdout.rstrip()}\n```" in README

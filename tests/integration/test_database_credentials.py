@@ -9,7 +9,6 @@ reconnect by the running ``relnotes view`` process, without a restart.
 
 import os
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -21,13 +20,11 @@ import psycopg
 import pytest
 from servers import PostgresServer, find_pg_bin, free_port
 from tests.notes import sample_note
-from tests.tools import missing_tool
+from tests.tools import RELNOTES, missing_tool
 
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.storage.database import build_pool
 from relnotes.storage.note_store import NoteRef, NoteStore
-
-RELNOTES = [sys.executable, "-m", "relnotes"]
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +67,7 @@ def migrate(master_dsn: str, roles_dir: Path) -> subprocess.CompletedProcess[str
         "RELNOTES_LOG_FORMAT": "json",
     }
     return subprocess.run(
-        [*RELNOTES, "migrate"], env=env, capture_output=True, text=True, timeout=60, check=False
+        [RELNOTES, "migrate"], env=env, capture_output=True, text=True, timeout=60, check=False
     )
 
 
@@ -199,7 +196,7 @@ def test_a_rotated_password_is_used_on_reconnect_without_a_restart(
         "RELNOTES_LOG_FORMAT": "json",
     }
     view = subprocess.Popen(
-        [*RELNOTES, "view", "--host", "127.0.0.1", "--port", str(port)],
+        [RELNOTES, "view", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -240,7 +237,7 @@ def test_a_missing_password_file_is_a_clear_store_failure(
         "RELNOTES_LOG_FORMAT": "json",
     }
     result = subprocess.run(
-        [*RELNOTES, "migrate"], env=env, capture_output=True, text=True, timeout=60, check=False
+        [RELNOTES, "migrate"], env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 1
     assert f"RELNOTES_DATABASE_PASSWORD_FILE {missing}" in result.stderr

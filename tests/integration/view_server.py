@@ -5,15 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from servers import free_port
 from tests.notes import sample_note
+from tests.tools import RELNOTES
 
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.storage.database import build_pool
@@ -21,8 +20,6 @@ from relnotes.storage.migrations import apply_migrations
 from relnotes.storage.note_store import NoteRef, NoteStore
 
 __all__ = ["RELNOTES", "relnotes_view", "seed_notes"]
-
-RELNOTES = str(Path(sys.executable).parent / "relnotes")
 
 
 @contextmanager

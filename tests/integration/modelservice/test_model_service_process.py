@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,9 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.tools import REPO
+from tests.tools import RELNOTES, REPO
 
-RELNOTES = str(Path(sys.executable).parent / "relnotes")
 SAMPLE = str(REPO / "samples" / "rds-instance-class.yaml")
 
 

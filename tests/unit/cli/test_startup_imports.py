@@ -3,10 +3,10 @@ import report (``PYTHONPROFILEIMPORTTIME``) read back as the list of modules it 
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-RELNOTES = str(Path(sys.executable).parent / "relnotes")
+from tests.tools import RELNOTES
+
 SAMPLE = str(Path(__file__).resolve().parents[3] / "samples" / "rds-instance-class.yaml")
 HEAVY = {
     "openai", "kopf", "aiohttp", "psycopg", "psycopg_pool", "redis", "jsonschema", "kubernetes",
