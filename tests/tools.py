@@ -6,13 +6,14 @@ anything but an explicit no) it fails them, so a green CI run means the checks r
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 
-__all__ = ["RELNOTES", "REPO", "find_checkov", "find_tool", "in_ci", "missing_tool"]
+__all__ = ["RELNOTES", "REPO", "find_checkov", "find_tool", "in_ci", "kustomize", "missing_tool"]
 
 REPO = Path(__file__).resolve().parent.parent
 # The installed ``relnotes`` console script (the door users and the image use), beside the
@@ -49,3 +50,17 @@ def find_tool(name: str, env_var: str, candidates: list[Path]) -> Path | None:
 def find_checkov() -> Path | None:
     """checkov from CHECKOV, the project's .tools/checkov venv (``make``), or PATH."""
     return find_tool("checkov", "CHECKOV", [REPO / ".tools" / "checkov" / "bin" / "checkov"])
+
+
+def kustomize(directory: Path | str, kubectl: Path | str = "kubectl") -> str:
+    """``kubectl kustomize DIRECTORY``, offline; a failure fails the test with kustomize's words."""
+    result = subprocess.run(
+        [str(kubectl), "kustomize", str(directory)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"kubectl kustomize {directory} failed:\n{result.stderr}")
+    return result.stdout

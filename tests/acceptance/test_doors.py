@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from tests.tools import RELNOTES, REPO, missing_tool
+from tests.tools import RELNOTES, REPO, kustomize, missing_tool
 
 from relnotes.cli.main import build_parser
 
@@ -45,9 +45,7 @@ def _pod_specs(node: Any) -> Iterator[dict[str, Any]]:
 def manifest_doors(overlay: str) -> list[list[str]]:
     if shutil.which("kubectl") is None:
         missing_tool("rendering the overlays needs kubectl")
-    rendered = subprocess.run(
-        ["kubectl", "kustomize", overlay], check=True, capture_output=True, text=True, timeout=60
-    ).stdout
+    rendered = kustomize(overlay)
     doors = []
     for document in yaml.safe_load_all(rendered):
         for pod in _pod_specs(document or {}):

@@ -7,14 +7,13 @@ but fails them under CI (``tests.tools.in_ci``): a green CI must mean the checks
 """
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 import yaml
-from tests.tools import REPO, find_checkov, find_tool, missing_tool
+from tests.tools import REPO, find_checkov, find_tool, kustomize, missing_tool
 
 MANIFESTS = REPO / "manifests"
 KUSTOMIZATIONS = {
@@ -61,19 +60,6 @@ def hadolint() -> Path:
     return tool
 
 
-def _render(kubectl: Path, directory: Path) -> str:
-    result = subprocess.run(
-        [str(kubectl), "kustomize", str(directory)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"kubectl kustomize {directory} failed:\n{result.stderr}")
-    return result.stdout
-
-
 def _compose(root: Path, overlay: str, components: list[str]) -> Path:
     """A kustomization in ``root`` that is ``overlay`` plus ``components`` (relative paths:
     kustomize refuses absolute ones)."""
@@ -88,10 +74,10 @@ def _compose(root: Path, overlay: str, components: list[str]) -> Path:
 @pytest.fixture(scope="session")
 def rendered_text(kubectl: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The YAML stream of every kustomization (base / kind / aws) and composition."""
-    texts = {name: _render(kubectl, path) for name, path in KUSTOMIZATIONS.items()}
+    texts = {name: kustomize(path, kubectl) for name, path in KUSTOMIZATIONS.items()}
     compositions = tmp_path_factory.mktemp("compositions")
     for name, (overlay, components) in COMPOSITIONS.items():
-        texts[name] = _render(kubectl, _compose(compositions / name, overlay, components))
+        texts[name] = kustomize(_compose(compositions / name, overlay, components), kubectl)
     return texts
 
 

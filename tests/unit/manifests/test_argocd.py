@@ -8,14 +8,13 @@ that installs it is rendered over a stand-in ``argocd-cm`` to show the key lands
 
 import importlib
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
-from tests.tools import REPO
+from tests.tools import REPO, kustomize
 
 Manifest = dict[str, Any]
 Rendered = dict[str, list[Manifest]]
@@ -100,15 +99,7 @@ def test_health_component_merges_the_script_into_argocd_cm(kubectl: Path, tmp_pa
         yaml.safe_dump({"resources": ["argocd-cm.yaml"], "components": [component]}),
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [str(kubectl), "kustomize", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    (config_map,) = list(yaml.safe_load_all(result.stdout))
+    (config_map,) = list(yaml.safe_load_all(kustomize(tmp_path, kubectl)))
     assert config_map["metadata"]["name"] == "argocd-cm"
     assert config_map["data"]["url"] == "https://argocd.example.com"
     assert config_map["data"][HEALTH_KEY] == HEALTH.joinpath("health.lua").read_text("utf-8")
