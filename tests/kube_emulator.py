@@ -8,6 +8,8 @@ What it adds to the emulator, each as a real API server does it:
 - a CustomResourceDefinition that is created is served: its resource appears in discovery, and
   ``kubectl get`` prints its ``additionalPrinterColumns`` (server-side Table output);
 - lists carry ``kind``/``apiVersion``; cluster-scoped objects (namespaces) can be created;
+- lists are paged by ``limit`` and ``continue`` (items in key order, every page at the first
+  page's resourceVersion), as kopf's ``chunk_size``, the history sweep and kubectl ask;
 - ``/openapi/v3`` declares server-side field validation, so ``kubectl apply`` validates as
   against a real cluster instead of failing to download a schema.
 """
@@ -16,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import datetime
 import functools
 import itertools
+import json
 import signal
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -47,12 +51,14 @@ class Cluster(kmock.KubernetesEmulator):
     """The emulator with the API-server semantics listed in the module docstring.
 
     ``writes`` lists every write to a custom resource as (action, subresource), so a test can see
-    what the operator changed (kmock keeps requests too, but not as public API).
+    what the operator changed, and ``lists`` the query of every LIST of one (kmock keeps
+    requests too, but not as public API).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.writes: list[tuple[str, str | None]] = []
+        self.lists: list[dict[str, str]] = []
         self.printer_columns: dict[kmock.resource, list[dict[str, Any]]] = {}
 
     async def _handle(self, request: kmock.Request) -> web.StreamResponse:
@@ -62,6 +68,8 @@ class Cluster(kmock.KubernetesEmulator):
         custom = resource is not None and resource in self.printer_columns
         if custom and request.method != "GET":
             self.writes.append((str(request.method.value), request.subresource))
+        if custom and request.action == kmock.action.LIST:
+            self.lists.append(dict(request.params))
         if request.action == kmock.action.CREATE and isinstance(data, dict):
             meta = data.setdefault("metadata", {})
             if "generateName" in meta and not meta.get("name"):  # kopf's Events
@@ -88,6 +96,7 @@ class Cluster(kmock.KubernetesEmulator):
     async def _serve_list(self, request: kmock.Request) -> kmock.Payload:
         listing: dict[str, Any] = await super()._serve_list(request)  # type: ignore[assignment]
         listing["metadata"]["resourceVersion"] = str(_last_version())
+        _page(listing, request.params)
         assert request.resource is not None
         listing["apiVersion"] = _api_version(request.resource)
         listing["kind"] = f"{self._kind(request.resource)}List"
@@ -272,6 +281,30 @@ def _key(
 
 def _api_version(resource: kmock.resource) -> str:
     return f"{resource.group}/{resource.version}" if resource.group else str(resource.version)
+
+
+def _page(listing: dict[str, Any], params: Any) -> None:
+    """Cut ``listing`` to the page ``params`` ask for, as kube-apiserver pages a LIST: items in
+    key order (namespace, name), at most ``limit``, and an opaque ``continue`` token for the
+    rest. Every page carries the first page's resourceVersion, so a watch started from it sees
+    whatever changed while the pages were read (the API server reads pages from one snapshot;
+    later pages here may be newer, which a watch from that version only repeats)."""
+
+    def key(item: dict[str, Any]) -> tuple[str, str]:
+        return item["metadata"].get("namespace") or "", item["metadata"]["name"]
+
+    items = sorted(listing["items"], key=key)
+    if token := params.get("continue"):
+        version, after = json.loads(base64.urlsafe_b64decode(token))
+        listing["metadata"]["resourceVersion"] = version
+        items = [item for item in items if key(item) > tuple(after)]
+    limit = int(params.get("limit") or 0)
+    if 0 < limit < len(items):
+        last = json.dumps([listing["metadata"]["resourceVersion"], key(items[limit - 1])])
+        listing["metadata"]["continue"] = base64.urlsafe_b64encode(last.encode()).decode()
+        listing["metadata"]["remainingItemCount"] = len(items) - limit
+        items = items[:limit]
+    listing["items"] = items
 
 
 def _wants_table(request: kmock.Request) -> bool:

@@ -14,6 +14,7 @@ from harness import Cluster, FaultProxy, eventually, manifest, note_rows, runnin
 from servers import PostgresServer, RedisServer
 
 from relnotes.controller.handlers import build_registry
+from relnotes.controller.sweep import LIST_PAGE
 
 BASE = "/apis/relnotes.io/v1alpha1/namespaces/ns1/releasenotes"
 MERGE = {"Content-Type": "application/merge-patch+json"}
@@ -274,6 +275,35 @@ async def test_resources_deleted_while_the_operator_was_down_are_marked_at_start
         await eventually(lambda: note_rows(database, uids["gone"])[0][3] is not None)
         await asyncio.sleep(1.5)  # another sweep: a live resource is never marked
     assert note_rows(database, uids["stays"])[0][3] is None
+
+
+async def test_years_of_notes_are_listed_in_pages_and_the_sweep_reads_every_page(
+    operator_env: None, cluster: Cluster, model: FaultProxy, database: str
+) -> None:
+    """More ReleaseNotes than fit a LIST page: kopf's listing and the sweep page through them
+    (the emulator pages as kube-apiserver does), so a note past the first page is neither
+    missed by the operator nor taken for deleted by the sweep."""
+    names = [f"rn-{i:04d}" for i in range(2 * LIST_PAGE + 2)]  # 3 pages once one is gone
+    async with running_operator(build_registry()):
+        await asyncio.gather(*(create(cluster, name) for name in names))
+        await all_ready(cluster, names, timeout_s=120)
+    gone = names[LIST_PAGE + 7]  # on the second page
+    uid = cluster.note("ns1", gone)["metadata"]["uid"]
+    await cluster.delete(f"{BASE}/{gone}")  # nobody is watching
+    writes, lists = len(cluster.writes), len(cluster.lists)
+
+    def continued() -> int:
+        return sum("continue" in params for params in cluster.lists[lists:])
+
+    async with running_operator(build_registry()):
+        await eventually(lambda: note_rows(database, uid)[0][3] is not None)
+        await eventually(lambda: continued() >= 2 * 2)  # kopf's three pages and the sweep's
+        await asyncio.sleep(1.0)  # kopf has handled the last page: nothing to redraft
+    assert len(cluster.writes) == writes
+    pages = cluster.lists[lists:]
+    assert all(params.get("limit") == str(LIST_PAGE) for params in pages), pages
+    marked = [row for row in note_rows(database) if row[3] is not None]
+    assert [row[0] for row in marked] == [uid]  # every live note on a later page is seen live
 
 
 def operator_events_for(cluster: Cluster, name: str, reason: str) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from relnotes.controller.probe_server import ProbeServer
 from relnotes.controller.reconcile import reconcile
 from relnotes.controller.settings import ControllerSettings
 from relnotes.controller.status import REGENERATE_ANNOTATION, Observed
+from relnotes.controller.sweep import LIST_PAGE
 from relnotes.models.errors import StoreUnavailable
 
 __all__ = [
@@ -51,7 +52,7 @@ def context_of(memo: Any) -> OperatorContext:
 
 
 def configure(settings: kopf.OperatorSettings) -> None:
-    """kopf's persistence and posting: all of kopf's bookkeeping lives in ``status.kopf``.
+    """kopf's persistence, posting and listing: all of kopf's bookkeeping lives in ``status.kopf``.
 
     Nothing in metadata: a handled change costs one status patch instead of a metadata patch
     and a status patch, GitOps tools see no annotations they did not write, and the operator
@@ -62,6 +63,7 @@ def configure(settings: kopf.OperatorSettings) -> None:
         field="status.kopf.lastHandledConfiguration"
     )
     settings.posting.loggers = False  # Events are the explicit kopf.info/warn calls only.
+    settings.watching.chunk_size = LIST_PAGE  # the initial listing in pages, not all at once
 
 
 def needs_generation(body: kopf.Body, **_: Any) -> bool:

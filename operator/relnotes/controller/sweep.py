@@ -18,19 +18,21 @@ from collections.abc import Sequence
 import pykube
 import requests
 
-from relnotes import API_GROUP, API_VERSION, KIND, PLURAL
+from relnotes import API_GROUP, API_VERSION, PLURAL
 from relnotes.models.errors import RelnotesError, StoreUnavailable
 from relnotes.services.notes import NoteService
 
-__all__ = ["ClusterInventory", "serves", "sweep_forever"]
+__all__ = ["LIST_PAGE", "ClusterInventory", "serves", "sweep_forever"]
+
+# Objects per LIST page, for kopf's initial listing (``chunk_size``) and the sweep alike: a
+# cluster keeps every ReleaseNote of years of releases, and one unpaged LIST of 10,000 Ready
+# notes is tens of MB of JSON held at once, in the operator and in the API server.
+LIST_PAGE = 500
+# Only metadata (the uid) is read: the API server answers PartialObjectMetadata, without the
+# drafted notes; a server that cannot falls back to whole objects, which carry the same uids.
+_METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
 
 log = logging.getLogger(__name__)
-
-
-class _ReleaseNote(pykube.objects.NamespacedAPIObject):  # type: ignore[misc]
-    version = f"{API_GROUP}/{API_VERSION}"
-    endpoint = PLURAL
-    kind = KIND
 
 
 def serves(namespace: str, patterns: Sequence[str]) -> bool:
@@ -55,7 +57,7 @@ def serves(namespace: str, patterns: Sequence[str]) -> bool:
 
 
 class ClusterInventory:
-    """The live ReleaseNotes of a namespace, from the Kubernetes API (one bounded LIST)."""
+    """The live ReleaseNotes of a namespace, from the Kubernetes API (a paged LIST of metadata)."""
 
     def __init__(self, *, timeout_s: float) -> None:
         self._timeout_s = timeout_s
@@ -69,9 +71,23 @@ class ClusterInventory:
 
     def _list(self, namespace: str) -> set[str]:
         api = pykube.HTTPClient(pykube.KubeConfig.from_env(), timeout=self._timeout_s)
+        params, uids = {"limit": str(LIST_PAGE)}, set[str]()
         try:
-            query = _ReleaseNote.objects(api, namespace=namespace)
-            return {str(note.obj["metadata"]["uid"]) for note in query.iterator()}
+            while True:
+                response = api.get(
+                    version=f"{API_GROUP}/{API_VERSION}",
+                    namespace=namespace,
+                    url=PLURAL,
+                    params=params,
+                    headers={"Accept": _METADATA_ONLY},
+                )
+                api.raise_for_status(response)
+                listing = response.json()
+                uids.update(str(item["metadata"]["uid"]) for item in listing.get("items") or ())
+                token = (listing.get("metadata") or {}).get("continue")
+                if not token:
+                    return uids
+                params["continue"] = token
         finally:
             api.session.close()
 
