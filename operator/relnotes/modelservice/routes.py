@@ -11,7 +11,7 @@ import json
 import logging
 import time
 
-from aiohttp import ClientError, web
+from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import ValidationError
 from pydantic_core import from_json, to_json
@@ -103,10 +103,7 @@ async def _streamed(
         try:
             async for chunk in answer.chunks:
                 await stream.write(chunk)
-        except (
-            ClientError,
-            TimeoutError,
-        ) as error:  # headers are sent: all that is left is to stop
+        except OSError as error:  # cut off or timed out; headers are sent: all left is to stop
             log.warning("upstream stream cut off", extra={"engine": engine, "error": str(error)})
             context.metrics.errors.labels(engine, "stream_cut_off").inc()
     context.metrics.requests.labels(engine, str(answer.status)).inc()

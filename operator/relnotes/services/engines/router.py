@@ -4,7 +4,7 @@ The deterministic engine always answers ``relnotes-deterministic``; an upstream 
 OpenAI-compatible server) answers every other name when configured. Without one, asking for
 another model is a clear 404 rather than a silent switch to the offline engine.
 
-The upstream engine (and with it aiohttp's client) is imported only when one is configured, so
+The upstream engine (and with it its HTTP client) is imported only when one is configured, so
 an offline ``relnotes render`` loads no HTTP stack at all (bench/startup.py).
 """
 

@@ -1,11 +1,12 @@
-"""An OpenAI-compatible chat-completions server over a pooled aiohttp session.
+"""An OpenAI-compatible chat-completions server over pooled keep-alive connections.
 
 The same class is the model-service's gateway to OpenAI or any compatible server (vLLM, Ollama,
 LiteLLM) and the operator's and ``render``'s client of the model-service. As a gateway it sends
 the request body as the caller sent it and hands the answer back as it arrived (streams chunk by
 chunk): nothing is re-encoded, so every field reaches the upstream unchanged, and the gateway
 costs a validation and two socket hops, not an SDK's request and response models (which took
-most of the model-service's CPU per request, bench/gateway_throughput.py). A reply that is not
+most of the model-service's CPU per request, bench/gateway_throughput.py), nor a general HTTP
+client's per-request machinery (``http1``). A reply that is not
 a chat completion at all (not JSON, cut short, the wrong content type) is a transport fault;
 only the content of a real completion can be invalid output.
 
@@ -23,7 +24,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import aiohttp
 from pydantic_core import from_json
 from yarl import URL
 
@@ -37,6 +37,7 @@ from relnotes.models.errors import (
 )
 from relnotes.models.result import TokenUsage
 from relnotes.services.engines.base import PROVIDER_HEADER, Forwarded, Streamed
+from relnotes.services.engines.http1 import Origin, Reply
 
 __all__ = ["UpstreamEngine"]
 PASSED_ON = frozenset({400, 404, 413, 422})  # the caller's to fix: the upstream's words go back
@@ -50,12 +51,15 @@ _BY_CODE: dict[str, type[RelnotesError]] = {
 }
 
 
-def _kept(response: aiohttp.ClientResponse) -> dict[str, str]:
-    headers = response.headers
+_PROVIDER = PROVIDER_HEADER.lower()
+
+
+def _kept(reply: Reply) -> dict[str, str]:
+    headers = reply.headers  # lower-case names
     kept = {name: headers[name] for name in _KEPT_HEADERS if name in headers}
-    kept.update((k, v) for k, v in headers.items() if k.lower().startswith("x-ratelimit-"))
-    if PROVIDER_HEADER in headers:
-        kept[PROVIDER_HEADER] = headers[PROVIDER_HEADER]
+    kept.update((k, v) for k, v in headers.items() if k.startswith("x-ratelimit-"))
+    if _PROVIDER in headers:
+        kept[PROVIDER_HEADER] = headers[_PROVIDER]
     return kept
 
 
@@ -100,19 +104,16 @@ class UpstreamEngine:
         max_retries: int,
     ) -> None:
         self.name = name
-        self._url = URL(base_url.rstrip("/") + "/chat/completions")  # parsed once, not per call
-        self._headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", "User-Agent": "relnotes"}
         if api_key:
-            self._headers["Authorization"] = f"Bearer {api_key}"
+            headers["Authorization"] = f"Bearer {api_key}"
+        self._origin = Origin(URL(base_url.rstrip("/") + "/chat/completions"), headers)
         self._model = model
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
-        self._stream_timeout = aiohttp.ClientTimeout(sock_connect=timeout_s, sock_read=timeout_s)
+        self._timeout_s = timeout_s
         self._retries = max_retries
-        self._session: aiohttp.ClientSession | None = None
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+        self._origin.close()
 
     def models(self) -> list[str]:
         return [self._model] if self._model else []
@@ -120,58 +121,56 @@ class UpstreamEngine:
     def serves(self, model: str) -> bool:
         return True
 
-    async def _send(self, body: bytes, limits: aiohttp.ClientTimeout) -> aiohttp.ClientResponse:
-        """The first answer a retry cannot improve on (unread), or the error after the last try.
-
-        The session is made on first use, inside the event loop that uses it.
-        """
-        if self._session is None:
-            connector = aiohttp.TCPConnector(limit=1024, ttl_dns_cache=300)
-            self._session = aiohttp.ClientSession(
-                connector=connector, headers=self._headers, cookie_jar=aiohttp.DummyCookieJar()
-            )  # an API sets no cookies worth keeping: no jar to search on every request
+    async def _send(self, body: bytes) -> Reply:
+        """The first answer a retry cannot improve on (its body unread), or the error after the
+        last try. Each try has ``timeout_s`` to connect and get the answer's head."""
         failure: RelnotesError = ModelUnavailable(f"{self.name}: no attempt made")
         for attempt in range(self._retries + 1):
             delay = min(0.5 * 2**attempt, 8.0) * random.uniform(0.75, 1.0)  # noqa: S311
             try:
-                response = await self._session.post(self._url, data=body, timeout=limits)
+                async with asyncio.timeout(self._timeout_s):
+                    reply = await self._origin.post(body)
             except TimeoutError as error:  # never resent: it may still run (and bill) upstream
                 raise ModelUnavailable(f"{self.name}: request timed out") from error
-            except aiohttp.ClientError as error:
+            except OSError as error:  # refused, reset, or closed before an answer
                 failure = ModelUnavailable(f"{self.name}: cannot connect ({error})")
             else:
-                status = response.status
+                status = reply.status
                 if (status < 500 and status not in _RETRIED) or attempt == self._retries:
-                    return response
-                delay = _retry_after(response.headers) or delay
-                response.release()
+                    return reply
+                delay = _retry_after(reply.headers) or delay
+                reply.release()
                 failure = ModelUnavailable(f"{self.name}: HTTP {status}")
             if attempt < self._retries:
                 await asyncio.sleep(delay)
         raise failure
 
-    async def forward(self, body: bytes) -> Forwarded:
-        response = await self._send(body, self._timeout)
+    async def _answer(self, reply: Reply) -> Forwarded:
         try:
-            answer = Forwarded(response.status, await response.read(), _kept(response))
+            async with asyncio.timeout(self._timeout_s):
+                return Forwarded(reply.status, await reply.read(), _kept(reply))
         except TimeoutError as error:
             raise ModelUnavailable(f"{self.name}: request timed out") from error
-        except aiohttp.ClientError as error:
+        except OSError as error:
             raise ModelUnavailable(f"{self.name}: reply cut off ({error})") from error
         finally:
-            response.release()
+            reply.release()
+
+    async def forward(self, body: bytes) -> Forwarded:
+        answer = await self._answer(await self._send(body))
         if answer.status < 300 or answer.status in PASSED_ON:
             return answer
         raise _error(self.name, answer)
 
     @asynccontextmanager
     async def stream(self, body: bytes) -> AsyncIterator[Streamed]:
-        response = await self._send(body, self._stream_timeout)
-        async with response:
-            if response.status >= 300 and response.status not in PASSED_ON:
-                answer = Forwarded(response.status, await response.read(), _kept(response))
-                raise _error(self.name, answer)
-            yield Streamed(response.status, _kept(response), response.content.iter_any())
+        reply = await self._send(body)
+        if reply.status >= 300 and reply.status not in PASSED_ON:
+            raise _error(self.name, await self._answer(reply))
+        try:
+            yield Streamed(reply.status, _kept(reply), reply.chunks(self._timeout_s))
+        finally:
+            reply.release()
 
     def reply(self, forwarded: Forwarded, model: str) -> ChatReply:
         if forwarded.status != 200:
