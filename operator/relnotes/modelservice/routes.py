@@ -18,6 +18,7 @@ from pydantic_core import from_json, to_json
 
 from relnotes.models.chat import ChatReply, ChatRequest
 from relnotes.models.errors import InvalidRequest, RelnotesError
+from relnotes.models.result import TokenUsage
 from relnotes.modelservice.context import SERVICE, ServiceContext
 from relnotes.modelservice.protocol import completion_body, error_body, stream_chunks
 from relnotes.services.engines.base import PROVIDER_HEADER, Forwarded
@@ -55,26 +56,29 @@ def _parse(body: bytes) -> ChatRequest:
 
 
 def _count(context: ServiceContext, engine: str, started: float, answer: Forwarded) -> None:
-    metrics = context.metrics
-    metrics.requests.labels(engine, str(answer.status)).inc()
-    if answer.status != 200:
-        return
-    metrics.latency.labels(engine).observe(time.monotonic() - started)
-    try:
-        usage = from_json(answer.body).get("usage") or {}
-        metrics.tokens.labels(engine, "prompt").inc(usage.get("prompt_tokens") or 0)
-        metrics.tokens.labels(engine, "completion").inc(usage.get("completion_tokens") or 0)
-    except (ValueError, AttributeError, TypeError):  # a body the caller gets as it came
-        metrics.errors.labels(engine, "unreadable_usage").inc()
+    usage = answer.usage
+    if usage is None and answer.status == 200:  # not parsed on the way: read it here
+        try:
+            found = from_json(answer.body).get("usage") or {}
+            usage = TokenUsage(
+                prompt_tokens=found.get("prompt_tokens") or 0,
+                completion_tokens=found.get("completion_tokens") or 0,
+            )
+        except (ValueError, AttributeError, TypeError):  # passed on as it came
+            context.metrics.errors.labels(engine, "unreadable_usage").inc()
+    prompt, completion = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)
+    context.metrics.answered(engine, answer.status, time.monotonic() - started, prompt, completion)
 
 
 def _recorded(context: ServiceContext, started: float, reply: ChatReply) -> ChatReply:
-    metrics = context.metrics
-    engine = reply.provider
-    metrics.requests.labels(engine, "200").inc()
-    metrics.latency.labels(engine).observe(time.monotonic() - started)
-    metrics.tokens.labels(engine, "prompt").inc(reply.usage.prompt_tokens)
-    metrics.tokens.labels(engine, "completion").inc(reply.usage.completion_tokens)
+    usage = reply.usage
+    context.metrics.answered(
+        reply.provider,
+        200,
+        time.monotonic() - started,
+        usage.prompt_tokens,
+        usage.completion_tokens,
+    )
     return reply
 
 
@@ -106,8 +110,7 @@ async def _streamed(
         except OSError as error:  # cut off or timed out; headers are sent: all left is to stop
             log.warning("upstream stream cut off", extra={"engine": engine, "error": str(error)})
             context.metrics.errors.labels(engine, "stream_cut_off").inc()
-    context.metrics.requests.labels(engine, str(answer.status)).inc()
-    context.metrics.latency.labels(engine).observe(time.monotonic() - started)
+    context.metrics.answered(engine, answer.status, time.monotonic() - started)
     await stream.write_eof()
     return stream
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeGuard
 
 from relnotes.models.chat import ChatReply, ChatRequest
+from relnotes.models.result import TokenUsage
 
 __all__ = [
     "PROVIDER_HEADER",
@@ -46,11 +47,13 @@ class Engine(ChatTransport, Protocol):
 
 @dataclass(frozen=True)
 class Forwarded:
-    """An upstream's answer as it arrived: status, body bytes and the headers worth passing on."""
+    """An upstream's answer as it arrived: status, body bytes and the headers worth passing on;
+    its token usage when it was parsed on the way (to be checked), so it is parsed once."""
 
     status: int
     body: bytes
     headers: Mapping[str, str]
+    usage: TokenUsage | None = None
 
 
 @dataclass(frozen=True)
