@@ -4,25 +4,70 @@ Every setting has a default that works offline: with nothing configured, relnote
 deterministic engine and keeps its cache in memory. Secrets are ``SecretStr`` so they never appear
 in logs or reprs; a key can come from a file (a Kubernetes Secret mounted as a volume) instead of
 an environment variable.
+
+``EnvironmentSettings`` reads the variables itself rather than through pydantic-settings: every
+setting here is a scalar pydantic parses from a string, and pydantic-settings imports all of its
+sources (dotenv, TOML, YAML, the CLI, three clouds' secret stores) to read them, a quarter of
+``relnotes render``'s start-up.
 """
 
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, DirectoryPath, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    DirectoryPath,
+    Field,
+    SecretStr,
+    model_validator,
+)
 
-__all__ = ["DETERMINISTIC_MODEL", "Settings"]
+__all__ = ["DETERMINISTIC_MODEL", "ENV_PREFIX", "EnvironmentSettings", "Settings"]
 
 DETERMINISTIC_MODEL = "relnotes-deterministic"
+ENV_PREFIX = "RELNOTES_"
 
 
-class Settings(BaseSettings):
+class EnvironmentSettings(BaseModel):
+    """Settings from the environment, read when an instance is made (never at import).
+
+    A field is read from ``RELNOTES_<FIELD>``, or from its ``AliasChoices`` names (in order) when
+    it has some; names match whatever their case, unknown variables are ignored, and keywords
+    given to the constructor win over the environment.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True, validate_default=True)
+
+    @classmethod
+    def variables(cls, name: str) -> list[str]:
+        """The environment variables a field is read from, in order of precedence."""
+        alias = cls.model_fields[name].validation_alias
+        if isinstance(alias, AliasChoices):
+            return [str(choice) for choice in alias.choices]
+        return [f"{ENV_PREFIX}{name.upper()}"]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _environment(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        environ = {key.lower(): value for key, value in os.environ.items()}
+        found = {}
+        for name in cls.model_fields:
+            values = (environ.get(variable.lower()) for variable in cls.variables(name))
+            value = next((value for value in values if value is not None), None)
+            if value is not None:
+                found[name] = value
+        return found | data
+
+
+class Settings(EnvironmentSettings):
     """Settings shared by every relnotes process; see the README's configuration table."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="RELNOTES_", extra="ignore", frozen=True, populate_by_name=True
-    )
+    model_config = ConfigDict(populate_by_name=True)
 
     model: str | None = Field(default=None, description="Default model for specs that name none.")
     model_service_url: str | None = Field(

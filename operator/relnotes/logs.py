@@ -7,8 +7,6 @@ running ``relnotes render`` in a terminal.
 import logging
 import sys
 
-from pythonjsonlogger.json import JsonFormatter
-
 __all__ = ["configure_logging"]
 
 _TEXT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -18,6 +16,8 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     """Send all logs to stderr in ``fmt`` ("json" or "text") at ``level``."""
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
+        from pythonjsonlogger.json import JsonFormatter  # not needed by render's text format
+
         handler.setFormatter(
             JsonFormatter(
                 "%(asctime)s %(levelname)s %(name)s %(message)s",

@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 from pydantic import AliasChoices
-from pydantic_settings import BaseSettings
 
-from relnotes.config import Settings
+from relnotes.config import EnvironmentSettings, Settings
 from relnotes.controller.settings import ControllerSettings
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -25,7 +24,7 @@ def rows() -> dict[str, list[str]]:
 
 def settings() -> list[tuple[str, str, object]]:
     found = []
-    classes: tuple[type[BaseSettings], ...] = (Settings, ControllerSettings)
+    classes: tuple[type[EnvironmentSettings], ...] = (Settings, ControllerSettings)
     for cls in classes:
         for name, field in cls.model_fields.items():
             alias = field.validation_alias

@@ -5,15 +5,14 @@ settings, but live here because no other process needs them.
 """
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from relnotes.config import EnvironmentSettings
 
 __all__ = ["ControllerSettings"]
 
 
-class ControllerSettings(BaseSettings):
+class ControllerSettings(EnvironmentSettings):
     """Operator-only settings; every wait and every retry is bounded."""
-
-    model_config = SettingsConfigDict(env_prefix="RELNOTES_", extra="ignore", frozen=True)
 
     retry_base_seconds: float = Field(default=5.0, gt=0, le=600)
     # 20 s: after any outage clears, every waiting note is retried within 20 s. Cheap while

@@ -5,6 +5,7 @@ reply is validated against, so the operator never stores or shows output it did 
 """
 
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -110,8 +111,12 @@ class Provenance(BaseModel):
     fallback_reason: str | None = Field(default=None, alias="fallbackReason")
 
 
+@cache
 def draft_json_schema() -> dict[str, Any]:
-    """The JSON schema of ``NoteDraft`` by its wire (camelCase) names, for ``response_format``."""
+    """The JSON schema of ``NoteDraft`` by its wire (camelCase) names, for ``response_format``.
+
+    Built once per process and shared: callers read it and never change it.
+    """
     return NoteDraft.model_json_schema(by_alias=True)
 
 

@@ -8,7 +8,7 @@ schema, which matters because it is on every request the operator makes.
 
 import json
 from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -55,11 +55,6 @@ def _check_with_schema(validator: "Draft202012Validator") -> Check:
     return check
 
 
-@cache
-def _draft_schema() -> dict[str, Any]:
-    return draft_json_schema()
-
-
 @lru_cache(maxsize=64)
 def _compiled(schema_json: str) -> Check:
     from jsonschema import Draft202012Validator  # only for callers' schemas
@@ -95,6 +90,6 @@ def reply_check(request: ChatRequest) -> Check:
     schema = request.reply_schema()
     if schema is None:
         return _json_object
-    if schema == _draft_schema():  # a comparison, not a serialisation, on the hot path
+    if schema == draft_json_schema():  # a comparison, not a serialisation, on the hot path
         return _check_with_model
     return _compiled(json.dumps(schema, sort_keys=True))

@@ -33,6 +33,7 @@ def test_an_offline_render_loads_no_network_or_cluster_library() -> None:
     names, out = imported("render", SAMPLE)
     assert "db.t3.small" in out
     assert names & HEAVY == set()
+    assert names & {"pydantic_settings", "dotenv"} == set()  # settings are read by relnotes.config
 
 
 def test_help_loads_not_even_pydantic() -> None:

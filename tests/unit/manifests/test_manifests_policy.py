@@ -771,20 +771,13 @@ CONTRACT_VARIABLES = {"RELNOTES_MODEL_SERVICE_API_KEY_FILE"}
 @pytest.mark.parametrize("name", ["kind", "aws"])
 def test_every_variable_the_pods_get_is_a_setting(name: str, pods: Pods) -> None:
     """A misspelt variable is silently ignored (extra="ignore"): every one must be read."""
-    from pydantic import AliasChoices
-
     from relnotes.config import Settings
     from relnotes.controller.settings import ControllerSettings
 
     known = set(CONTRACT_VARIABLES)
     for cls in (Settings, ControllerSettings):
-        prefix = str(cls.model_config.get("env_prefix", ""))
-        for field_name, field in cls.model_fields.items():
-            alias = field.validation_alias
-            if isinstance(alias, AliasChoices):
-                known |= {str(choice) for choice in alias.choices}
-            else:
-                known.add(f"{prefix}{field_name}".upper())
+        for field_name in cls.model_fields:
+            known.update(cls.variables(field_name))  # the names EnvironmentSettings reads
     for obj, spec in pods[name]:
         if component(obj) not in {"operator", "model-service", "view", "migrate"}:
             continue

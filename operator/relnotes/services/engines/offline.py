@@ -8,9 +8,6 @@ does not satisfy is the caller's error (HTTP 400 naming an upstream model as the
 a reply that "failed the schema", which would read like an outage.
 """
 
-from functools import cache
-from typing import Any
-
 from pydantic import ValidationError
 
 from relnotes.config import DETERMINISTIC_MODEL
@@ -44,16 +41,11 @@ def _spec_from_chat(request: ChatRequest) -> ReleaseNoteSpec:
         ) from error
 
 
-@cache
-def _draft_schema() -> dict[str, Any]:
-    return draft_json_schema()
-
-
 def _json_reply(request: ChatRequest, draft: NoteDraft) -> str:
     """The draft as JSON, or InvalidRequest when the caller's schema wants something else."""
     content = draft.model_dump_json(by_alias=True)
     schema = request.reply_schema()
-    if schema is None or schema == _draft_schema():
+    if schema is None or schema == draft_json_schema():
         return content
     problem = reply_check(request)(content)
     if problem is not None:

@@ -9,6 +9,7 @@ area word in the summary, then in its commit scopes ("dashboard", "security grou
 
 import re
 
+from relnotes.lazy_regex import LazyPattern
 from relnotes.models.result import Category
 from relnotes.services.engines.deterministic.facts import Facts
 from relnotes.services.engines.deterministic.kinds import ChangeKind
@@ -34,8 +35,8 @@ class Topic:
 
 
 #: (pattern, topic, category or None for "the service's category").
-_TOPICS: tuple[tuple[re.Pattern[str], str, Category | None], ...] = tuple(
-    (re.compile(pattern, _I), topic, category)
+_TOPICS: tuple[tuple[LazyPattern, str, Category | None], ...] = tuple(
+    (LazyPattern(pattern, _I), topic, category)
     for pattern, topic, category in (
         (r"multi-?az|failover|read replicas?|cross-zone", Topic.AVAILABILITY, None),
         (r"(?:deletion|termination) protection", Topic.PROTECTION, None),
@@ -89,23 +90,23 @@ _AREAS = {
     Category.COST: r"costs?|savings|spot|budgets?|billing|reserved instances?",
 }
 SECURITY_WORDS = _AREAS[Category.SECURITY]
-_AREA = re.compile(
+_AREA = LazyPattern(
     "|".join(rf"(?P<{c.value}>(?<![\w.])(?:{words})(?!\w))" for c, words in _AREAS.items()),
     _I,
 )
 _TYPES = {"security": Category.SECURITY, "ci": Category.DELIVERY, "build": Category.DELIVERY}
-_ENGINES: tuple[tuple[re.Pattern[str], Category], ...] = (
+_ENGINES: tuple[tuple[LazyPattern, Category], ...] = (
     (
-        re.compile(r"postgres|mysql|mariadb|aurora|mongo|documentdb|opensearch|elastic", _I),
+        LazyPattern(r"postgres|mysql|mariadb|aurora|mongo|documentdb|opensearch|elastic", _I),
         Category.DATABASE,
     ),
-    (re.compile(r"redis|valkey|memcached", _I), Category.CACHE),
+    (LazyPattern(r"redis|valkey|memcached", _I), Category.CACHE),
     (
-        re.compile(r"eks|kubernetes|k8s|karpenter|istio|coredns|vpc-cni|helm", _I),
+        LazyPattern(r"eks|kubernetes|k8s|karpenter|istio|coredns|vpc-cni|helm", _I),
         Category.KUBERNETES,
     ),
 )
-_POD_UNITS = re.compile(r"pods?|replicas?|node\s?group|deployment|statefulset|hpa", _I)
+_POD_UNITS = LazyPattern(r"pods?|replicas?|node\s?group|deployment|statefulset|hpa", _I)
 _SUPPORTING = (Category.SECURITY, Category.OBSERVABILITY)
 
 

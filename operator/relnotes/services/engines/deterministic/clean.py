@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from relnotes.lazy_regex import LazyPattern
+
 __all__ = ["Cleaned", "clean"]
 
 _I = re.IGNORECASE
@@ -18,15 +20,15 @@ _TYPES = (
     r"feat|feature|fix|bugfix|hotfix|chore|docs?|ci|build|refactor|perf|tests?|style|revert"
     r"|deps|security|cleanup|bump|release|wip|ops|infra"
 )
-_CONVENTIONAL = re.compile(
+_CONVENTIONAL = LazyPattern(
     rf"^(?P<type>{_TYPES})(?:\((?P<scope>[^)]{{1,60}})\))?(?P<bang>!)?:\s*"
     rf"|^(?P<type2>{_TYPES})\((?P<scope2>[^)]{{1,60}})\)(?P<bang2>!)?\s+",
     _I,
 )
-_BRACKET = re.compile(r"^\[(?P<scope>[^\]\s][^\]]{0,60})\]:?\s*")
-_AREA = re.compile(r"^(?P<scope>[\w.@/-]+(?: [\w.@/-]+){0,2}):\s+")
-_TICKET_HEAD = re.compile(r"^\[?[A-Z][A-Z0-9]+-\d+\]?:?\s+")
-_NOISE = re.compile(
+_BRACKET = LazyPattern(r"^\[(?P<scope>[^\]\s][^\]]{0,60})\]:?\s*")
+_AREA = LazyPattern(r"^(?P<scope>[\w.@/-]+(?: [\w.@/-]+){0,2}):\s+")
+_TICKET_HEAD = LazyPattern(r"^\[?[A-Z][A-Z0-9]+-\d+\]?:?\s+")
+_NOISE = LazyPattern(
     r"\s*\((?:[\w.-]+/[\w.-]+)?#\d+\)"  # (#123), (org/repo#123)
     r"|\s*\b(?i:closes|fixes|resolves|refs?|see)\s+(?:[\w.-]+/[\w.-]+)?#\d+\b"
     r"|\s*\[(?i:skip ci|ci skip|no ci|skip-ci)\]"
@@ -34,10 +36,10 @@ _NOISE = re.compile(
     r"|\s+#\d+\b(?=\s*$)"
     r"|\s*\(?\b[A-Z][A-Z0-9]+-\d+\)?\s*$"  # a trailing ticket key: upper case only
 )
-_SHORTCODE = re.compile(r"(?<!\S):[a-z0-9_+-]+:(?!\S)")
-_BREAKING_MARKS = re.compile(r"⚠|💥|🚨|:warning:|:boom:|\bBREAKING(?: CHANGE)?\b:?", _I)
+_SHORTCODE = LazyPattern(r"(?<!\S):[a-z0-9_+-]+:(?!\S)")
+_BREAKING_MARKS = LazyPattern(r"⚠|💥|🚨|:warning:|:boom:|\bBREAKING(?: CHANGE)?\b:?", _I)
 _DEPS_SCOPES = frozenset({"deps", "deps-dev", "dependencies", "main", "master", "release"})
-_NOT_SCOPES = re.compile(r"^(?:note|warning|breaking(?: change)?|update|todo|nb)$", _I)
+_NOT_SCOPES = LazyPattern(r"^(?:note|warning|breaking(?: change)?|update|todo|nb)$", _I)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ Each returns ``None`` unless the summary carries its trigger words, so the dispa
 
 import re
 
+from relnotes.lazy_regex import LazyPattern
 from relnotes.services.engines.deterministic import patterns as p
 from relnotes.services.engines.deterministic.kinds import ChangeKind, Found, unique
 from relnotes.services.engines.deterministic.verbs import find_verb
@@ -13,30 +14,30 @@ from relnotes.services.engines.deterministic.verbs import find_verb
 __all__ = ["cost", "dns", "iam", "network_rule", "tls"]
 
 _I = re.IGNORECASE
-_FIREWALL = re.compile(r"\b(?:security group|ingress|egress|nacl|firewall|waf)\b", _I)
+_FIREWALL = LazyPattern(r"\b(?:security group|ingress|egress|nacl|firewall|waf)\b", _I)
 _OPEN = ("opened", "allowed", "added", "exposed")
 _NARROW = ("restricted", "limited", "tightened", "scoped")
 _CLOSE = ("closed", "removed", "revoked", "blocked", "deleted", "dropped")
-_TLS_WORDS = re.compile(r"\b(?:tls|ssl|certificates?|certs?|acm)\b", _I)
-_DNS_WORDS = re.compile(
+_TLS_WORDS = LazyPattern(r"\b(?:tls|ssl|certificates?|certs?|acm)\b", _I)
+_DNS_WORDS = LazyPattern(
     r"\b(?:route\s?53|cname|hosted zone|alias record)\b|(?<![\w-])dns(?![\w-])", _I
 )
-_CDN_WORDS = re.compile(r"\b(?:cloudfront|cdn|cache|redis|elasticache)\b", _I)
-_TTL_WORD = re.compile(r"\bttl\b", _I)
-_IAM_WORDS = re.compile(
+_CDN_WORDS = LazyPattern(r"\b(?:cloudfront|cdn|cache|redis|elasticache)\b", _I)
+_TTL_WORD = LazyPattern(r"\bttl\b", _I)
+_IAM_WORDS = LazyPattern(
     r"\b(?:iam|irsa|roles?|permissions?|kms|secrets?|rotation|access keys?|mfa|least privilege"
     r"|service accounts?)\b|(?<!retention )(?<!lifecycle )(?<!scaling )\bpolic(?:y|ies)\b",
     _I,
 )
 _ID = r"`?([A-Za-z0-9][\w+=,@/.-]*[-_/][\w+=,@/.-]*[A-Za-z0-9])`?"
 _NOUNS = r"(?:role|user|service account|secret|key|group)"
-_IAM_NAME = re.compile(rf"\b(?P<n1>{_NOUNS})\s+{_ID}|{_ID}\s+(?P<n2>{_NOUNS})\b", _I)
-_POLICY_NAME = re.compile(
+_IAM_NAME = LazyPattern(rf"\b(?P<n1>{_NOUNS})\s+{_ID}|{_ID}\s+(?P<n2>{_NOUNS})\b", _I)
+_POLICY_NAME = LazyPattern(
     r"\b[Pp]olicy\s+`?([A-Z][A-Za-z0-9]*[A-Z][\w+=,.@-]*|[\w-]+[-_][\w-]+)`?"
     r"|\b`?([A-Z][A-Za-z0-9]*[A-Z][\w+=,.@-]*|[a-z0-9]+(?:[-_][\w]+)+)`?\s+(?:managed\s+)?[Pp]olicy\b"
 )
-_IAM_SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, _I), label)
+_IAM_SUBJECTS: tuple[tuple[LazyPattern, str], ...] = tuple(
+    (LazyPattern(pattern, _I), label)
     for pattern, label in (
         (r"\birsa\b", "IRSA"),
         (r"\bsecrets manager\b", "Secrets Manager secret"),
@@ -49,8 +50,8 @@ _IAM_SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bpermissions?\b", "IAM permissions"),
     )
 )
-_COST_MEASURES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, _I), label)
+_COST_MEASURES: tuple[tuple[LazyPattern, str], ...] = tuple(
+    (LazyPattern(pattern, _I), label)
     for pattern, label in (
         (r"\b(?:compute |ec2 instance |sagemaker )?savings plans?\b", "Savings Plans"),
         (r"\breserved (?:instances?|nodes?|capacity)\b|\bRIs?\b", "Reserved Instances"),
@@ -61,15 +62,15 @@ _COST_MEASURES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bcosts?\b(?![-_ ](?:cent|alloc))|\bspend\b|\bsavings?\b", "cost reduction"),
     )
 )
-_TERM = re.compile(r"\b\d-year\b", _I)
+_TERM = LazyPattern(r"\b\d-year\b", _I)
 
 
-def _first_of(table: tuple[tuple[re.Pattern[str], str], ...], text: str) -> str | None:
+def _first_of(table: tuple[tuple[LazyPattern, str], ...], text: str) -> str | None:
     """The label of the first pattern in ``table`` that matches ``text``."""
     return next((label for pattern, label in table if pattern.search(text)), None)
 
 
-def _earliest(table: tuple[tuple[re.Pattern[str], str], ...], text: str) -> str | None:
+def _earliest(table: tuple[tuple[LazyPattern, str], ...], text: str) -> str | None:
     """The label whose pattern matches earliest in ``text`` (table order breaks ties)."""
     hits = [
         (m.start(), i, label)

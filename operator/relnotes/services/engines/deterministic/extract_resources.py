@@ -6,6 +6,7 @@ of the summary verbatim and in the order written, so "from X to Y" keeps X as th
 
 import re
 
+from relnotes.lazy_regex import LazyPattern
 from relnotes.services.engines.deterministic import patterns as p
 from relnotes.services.engines.deterministic.kinds import ChangeKind, Found, unique
 from relnotes.services.engines.deterministic.verbs import find_verb
@@ -13,13 +14,13 @@ from relnotes.services.engines.deterministic.verbs import find_verb
 __all__ = ["instance_class", "region", "scaling", "version"]
 
 _I = re.IGNORECASE
-_SCALE_WORDS = re.compile(
+_SCALE_WORDS = LazyPattern(
     r"\b(?:scaled?|scaling|replicas?|node\s?groups?|desired|capacity|autoscal\w*|hpa|nodes|pods"
     r"|brokers|shards|tasks|workers|instances"
     r"|min(?:imum)?|max(?:imum)?)\b",
     _I,
 )
-_GROUP = re.compile(
+_GROUP = LazyPattern(
     r"\b([a-z0-9][\w-]*)\s+(node\s?group|deployment|statefulset|hpa|fleet|auto scaling group)\b",
     _I,
 )

@@ -6,6 +6,7 @@ value out of the summary verbatim.
 
 import re
 
+from relnotes.lazy_regex import LazyPattern
 from relnotes.services.engines.deterministic import patterns as p
 from relnotes.services.engines.deterministic.kinds import ChangeKind, Found, unique
 from relnotes.services.engines.deterministic.verbs import find_verb
@@ -13,9 +14,9 @@ from relnotes.services.engines.deterministic.verbs import find_verb
 __all__ = ["observability", "storage", "tags", "toggle"]
 
 _I = re.IGNORECASE
-_STORAGE_WORDS = re.compile(r"\b(?:storage|volumes?|disks?|allocated|ebs|throughput)\b", _I)
-_OBS_SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, _I), label)
+_STORAGE_WORDS = LazyPattern(r"\b(?:storage|volumes?|disks?|allocated|ebs|throughput)\b", _I)
+_OBS_SUBJECTS: tuple[tuple[LazyPattern, str], ...] = tuple(
+    (LazyPattern(pattern, _I), label)
     for pattern, label in (
         (r"\bcloudwatch alarms?\b", "CloudWatch alarm"),
         (r"\balarms?\b|\balerts?\b|\balerting\b", "alarm"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from relnotes.lazy_regex import LazyPattern
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.services.engines.deterministic import extract_access as access
 from relnotes.services.engines.deterministic import extract_resources as resources
@@ -72,8 +73,8 @@ class Facts:
 #: Where an environment word names the environment the change happened in: after "in", "to",
 #: "on", ... ("in staging"), before an infrastructure noun ("the prod RDS instance"), or alone.
 #: "staging image link" or "prod zulip bots" use the word for something else.
-_AS_PLACE = re.compile(r"(?:\b(?:in|into|to|on|from|for|across|of)\s+(?:the\s+)?)$", re.I)
-_PLACE_NOUN = re.compile(
+_AS_PLACE = LazyPattern(r"(?:\b(?:in|into|to|on|from|for|across|of)\s+(?:the\s+)?)$", re.I)
+_PLACE_NOUN = LazyPattern(
     r"^\s*(?:(?:rds|eks|ec2|ebs|efs|vpc|alb|elb|nlb|s3|elasticache|redis|postgres\w*|mysql|aurora"
     r"|k8s|kubernetes|aws|gcp|azure|api|web|app|cluster|clusters|node|nodes|node group|instances?"
     r"|db|databases?|account|environment|env|deployments?|namespaces?|buckets?|volumes?|servers?"

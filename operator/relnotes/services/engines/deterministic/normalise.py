@@ -9,6 +9,7 @@ what the line acts on, for the formal passive and the object scenarios.
 import re
 from functools import lru_cache
 
+from relnotes.lazy_regex import LazyPattern
 from relnotes.services.engines.deterministic.clean import Cleaned
 from relnotes.services.engines.deterministic.kinds import ChangeKind, Found
 from relnotes.services.engines.deterministic.verbs import PAST, find_verb, past_of_form
@@ -16,16 +17,16 @@ from relnotes.services.engines.deterministic.verbs import PAST, find_verb, past_
 __all__ = ["capitalised", "implied_verb", "is_plural", "normalise", "object_of", "split_object"]
 
 _I = re.IGNORECASE
-_JOINER = re.compile(r"(?:,|;|\s(?:and|&|\+|then|and then))\s+(?=\w)", _I)
-_PROD = re.compile(r"(?<![\w.@/-])prod(?![\w.@/-])", _I)
-_OBJECT_END = re.compile(
+_JOINER = LazyPattern(r"(?:,|;|\s(?:and|&|\+|then|and then))\s+(?=\w)", _I)
+_PROD = LazyPattern(r"(?<![\w.@/-])prod(?![\w.@/-])", _I)
+_OBJECT_END = LazyPattern(
     r"\s(?:from|to|on|in|for|at|with|by|into|across|via|so|because|after|before|as)\s"
     r"|[,;]|:\s|\s\(",
     _I,
 )
 _PAST_FORMS = frozenset(PAST.values())
-_LEADING_JOIN = re.compile(r"\s*(?:,|and|&|\+)\s+", _I)
-_LEADING_PREPOSITION = re.compile(r"^(?:to|from|on|in|for|at|with|into)\s+", _I)
+_LEADING_JOIN = LazyPattern(r"\s*(?:,|and|&|\+)\s+", _I)
+_LEADING_PREPOSITION = LazyPattern(r"^(?:to|from|on|in|for|at|with|into)\s+", _I)
 _IMPLIED = {ChangeKind.SCALING: "scaled", ChangeKind.INSTANCE_CLASS: "resized"}
 
 

@@ -14,6 +14,7 @@ monitoring, which cannot disturb traffic):
 
 import re
 
+from relnotes.lazy_regex import LazyPattern
 from relnotes.models.result import Risk
 from relnotes.services.engines.deterministic.classify import SECURITY_WORDS, Topic, toggle_topic
 from relnotes.services.engines.deterministic.facts import Facts
@@ -22,17 +23,17 @@ from relnotes.services.engines.deterministic.kinds import ChangeKind
 __all__ = ["is_production", "risk_of"]
 
 _I = re.IGNORECASE
-_DESTRUCTIVE = re.compile(
+_DESTRUCTIVE = LazyPattern(
     r"\b(?:remov\w*|delet\w*|drop\w*|destroy\w*|retir\w*|purg\w*|decommission\w*"
     r"|truncat\w*|terminat\w*|revok\w*|disabl\w*|roll(?:ed|s|ing)? ?back|revert\w*|unban\w*)",
     _I,
 )
-_DATA = re.compile(
+_DATA = LazyPattern(
     r"\b(?:databases?|db|rds|postgres\w*|mysql|aurora|dynamodb|tables?|buckets?|s3|volumes?"
     r"|ebs|efs|backups?|snapshots?|redis|elasticache|caches?|data ?sets?|datasets?)\b",
     _I,
 )
-_SENSITIVE = re.compile(rf"(?<![\w.-])(?:{SECURITY_WORDS}|security groups?)(?![\w-])", _I)
+_SENSITIVE = LazyPattern(rf"(?<![\w.-])(?:{SECURITY_WORDS}|security groups?)(?![\w-])", _I)
 _STEADY = frozenset({ChangeKind.TAGS, ChangeKind.OBSERVABILITY})
 _LEVELS = (Risk.LOW, Risk.MEDIUM, Risk.HIGH)
 

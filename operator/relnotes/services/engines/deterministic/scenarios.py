@@ -12,6 +12,7 @@ checks that matter most; object scenarios fill any gap.
 import re
 from collections.abc import Callable, Iterator
 
+from relnotes.lazy_regex import LazyPattern
 from relnotes.models.result import Scenario
 from relnotes.services.engines.deterministic import scenarios_access as access
 from relnotes.services.engines.deterministic import scenarios_resources as resources
@@ -42,7 +43,7 @@ SCENARIO_BUILDERS: dict[ChangeKind, ScenarioBuilder] = {
 }
 
 
-_PACKAGED = re.compile(
+_PACKAGED = LazyPattern(
     r"\b(?:charts?|images?|providers?|modules?|plugins?|actions?|sdks?|librar(?:y|ies)"
     r"|requirements?|operators?|agents?|exporters?|templates?"
     r"|max|min|maximum|minimum|supported|support)\b",

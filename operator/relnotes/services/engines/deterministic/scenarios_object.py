@@ -10,6 +10,7 @@ permission, a DNS name, capacity); the tool is one the summary's own words call 
 
 import re
 
+from relnotes.lazy_regex import LazyPattern
 from relnotes.models.result import Scenario
 from relnotes.services.engines.deterministic.facts import Facts
 from relnotes.services.engines.deterministic.normalise import (
@@ -61,11 +62,11 @@ _LOOKS: tuple[tuple[str, str], ...] = (
         "CPU and memory",
     ),
 )
-_LOOK = re.compile(
+_LOOK = LazyPattern(
     "|".join(f"(?P<l{i}>(?<![\\w.-])(?:{words})(?![\\w-]))" for i, (words, _) in enumerate(_LOOKS)),
     _I,
 )
-_REMOVED = re.compile(r"(?:removed|deleted|dropped|retired|decommissioned)\b", _I)
+_REMOVED = LazyPattern(r"(?:removed|deleted|dropped|retired|decommissioned)\b", _I)
 
 
 def _look(facts: Facts, thing: str) -> str:

@@ -6,6 +6,7 @@ can it be undone); the writer keeps as many as the spec asks for.
 
 import re
 
+from relnotes.lazy_regex import LazyPattern
 from relnotes.models.result import Scenario
 from relnotes.services.engines.deterministic.facts import Facts
 from relnotes.services.engines.deterministic.scenario_base import (
@@ -95,7 +96,7 @@ def version(facts: Facts) -> list[Scenario]:
     ]
 
 
-_DATA_ENGINES = re.compile(r"postgres|mysql|mariadb|aurora|redis|valkey|memcached|mongo|kafka")
+_DATA_ENGINES = LazyPattern(r"postgres|mysql|mariadb|aurora|redis|valkey|memcached|mongo|kafka")
 
 
 def _restore(engine: str, old: str | None, new: str) -> Scenario:
@@ -229,7 +230,7 @@ def storage(facts: Facts) -> list[Scenario]:
     ]
 
 
-_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(GiB|GB|TiB|TB)", re.IGNORECASE)
+_SIZE = LazyPattern(r"(\d+(?:\.\d+)?)\s*(GiB|GB|TiB|TB)", re.IGNORECASE)
 
 
 def _grew(old: str | None, new: str | None) -> bool:

@@ -10,6 +10,7 @@ operators get what to watch, by category.
 
 import re
 
+from relnotes.lazy_regex import LazyPattern
 from relnotes.models.result import MAX_NOTE, Category
 from relnotes.models.spec import Audience, Tone
 from relnotes.services.engines.deterministic.clean import Cleaned
@@ -30,10 +31,10 @@ from relnotes.services.engines.deterministic.patterns import (
 __all__ = ["fit", "size_rank", "write_sentence"]
 
 _I = re.IGNORECASE
-_TRAILING = re.compile(
+_TRAILING = LazyPattern(
     r"[\s,;:(\-]+(?:and|or|with|from|to|on|in|for|the|a|an|of|by)?$", re.IGNORECASE
 )
-_CLASS_CHANGE = re.compile(
+_CLASS_CHANGE = LazyPattern(
     rf"\bfrom\s+({INSTANCE_CLASS.pattern})\s+(?:->|→|=>|to)\s+({INSTANCE_CLASS.pattern})", _I
 )
 _SIZES = {"nano": 0, "micro": 1, "small": 2, "medium": 3, "large": 4, "xlarge": 5, "metal": 99}
@@ -50,7 +51,7 @@ _WATCH = {
 }
 #: A tail that cannot belong to the object, so the passive keeps the meaning: "from A to B",
 #: "to 1.30", "on the cluster", "in production".
-_DETACHED = re.compile(r"(?:from|on|in|into|across|via)\s|to\s+\S*\d", _I)
+_DETACHED = LazyPattern(r"(?:from|on|in|into|across|via)\s|to\s+\S*\d", _I)
 _SHORTEST = 10  # NoteDraft's shortest release note
 
 

@@ -10,6 +10,7 @@ mention. The table order is the tie-break: concrete resources come before suppor
 import re
 from dataclasses import dataclass, replace
 
+from relnotes.lazy_regex import LazyPattern
 from relnotes.models.result import Category
 from relnotes.services.engines.deterministic.service_table import ROWS
 from relnotes.services.engines.deterministic.verbs import to_past_tense
@@ -29,12 +30,12 @@ class Service:
     nouns: tuple[str, ...] = ()
 
 
-def _row(row: tuple[str, str, str, str, str, str]) -> tuple[re.Pattern[str], Service]:
+def _row(row: tuple[str, str, str, str, str, str]) -> tuple[LazyPattern, Service]:
     """One table row as a compiled pattern and its ``Service``."""
     key, pattern, short, nouns, category, cli = row
     nouns_ = tuple(nouns.split(","))
     service = Service(key, "", Category(category), f"aws {cli}", short, nouns_)
-    return re.compile(pattern, re.IGNORECASE), service
+    return LazyPattern(pattern, re.IGNORECASE), service
 
 
 def _verbatim(word: str) -> str:
@@ -45,7 +46,7 @@ def _verbatim(word: str) -> str:
 
 
 #: (pattern, service) in priority order; the first service the summary mentions wins.
-SERVICES: tuple[tuple[re.Pattern[str], Service], ...] = tuple(_row(row) for row in ROWS)
+SERVICES: tuple[tuple[LazyPattern, Service], ...] = tuple(_row(row) for row in ROWS)
 IMPLIED_DATABASE = Service(
     "rds",
     "database instance",

@@ -6,7 +6,7 @@ rollback and "fix" a fix; a word that is not in the vocabulary below is left as 
 than guessed at ("Timeout instances" is not turned into "Timed out instances").
 """
 
-import re
+from relnotes.lazy_regex import LazyPattern
 
 __all__ = ["PAST", "find_verb", "first_sentence", "past_of_form", "to_past_tense"]
 
@@ -160,8 +160,8 @@ def _by_first_word(table: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
 
 _MULTI = _by_first_word(PAST)
 _FIRST_WORDS = frozenset(PAST) | frozenset(_MULTI)
-_WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = LazyPattern(r"\w+")
+_SENTENCE_END = LazyPattern(r"(?<=[.!?])\s+|\n+")
 
 
 def to_past_tense(word: str) -> str | None:
