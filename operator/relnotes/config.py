@@ -128,6 +128,15 @@ class Settings(EnvironmentSettings):
             raise ValueError("RELNOTES_MODEL is required when RELNOTES_UPSTREAM_BASE_URL is set")
         return self
 
+    def database_conninfo(self, needed_by: str) -> str:
+        """The Postgres URL; ``InvalidRequest`` naming the variable when ``needed_by`` lacks it
+        (the CLI exits 2 with that message)."""
+        if self.database_url is None:
+            from relnotes.models.errors import InvalidRequest
+
+            raise InvalidRequest(f"RELNOTES_DATABASE_URL: required by {needed_by}")
+        return self.database_url.get_secret_value()
+
     def has_upstream(self) -> bool:
         """True when an OpenAI key or an OpenAI-compatible server is configured."""
         return self.openai_api_key is not None or self.upstream_base_url is not None

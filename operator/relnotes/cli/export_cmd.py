@@ -26,9 +26,7 @@ def _run(args: argparse.Namespace, settings: "Settings") -> int:
     from relnotes.models.errors import StoreUnavailable
     from relnotes.view.export import publish_s3, render_site, write_directory
 
-    if settings.database_url is None:
-        log.error("RELNOTES_DATABASE_URL is not set")
-        return 2
+    settings.database_conninfo("export")  # before any work: exit 2 naming the variable
     destination: str = args.destination
     try:
         files = asyncio.run(render_site(settings))

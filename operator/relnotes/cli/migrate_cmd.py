@@ -20,15 +20,12 @@ log = logging.getLogger(__name__)
 
 
 def _run(args: argparse.Namespace, settings: "Settings") -> int:
-    if settings.database_url is None:
-        log.error("RELNOTES_DATABASE_URL is not set")
-        return 2
+    conninfo = settings.database_conninfo("migrate")
     import asyncio
 
     from relnotes.models.errors import InvalidRequest, StoreUnavailable
     from relnotes.storage.migrations import apply_migrations
 
-    conninfo = settings.database_url.get_secret_value()
     try:
         applied = asyncio.run(
             apply_migrations(

@@ -55,10 +55,8 @@ class OperatorContext:
 
     @classmethod
     async def open(cls, settings: Settings, config: ControllerSettings) -> "OperatorContext":
-        """Build and open everything; raises ValueError when Postgres is not configured."""
-        if settings.database_url is None:
-            raise ValueError("RELNOTES_DATABASE_URL is required: notes are recorded in Postgres")
-        conninfo = settings.database_url.get_secret_value()
+        """Build and open everything; InvalidRequest when Postgres is not configured."""
+        conninfo = settings.database_conninfo("the operator (notes are recorded in Postgres)")
         if config.migrate_on_start:
             applied = await apply_migrations(
                 conninfo, password_file=settings.database_password_file

@@ -23,7 +23,7 @@ from relnotes.controller.reconcile import reconcile
 from relnotes.controller.settings import ControllerSettings
 from relnotes.controller.status import REGENERATE_ANNOTATION, Observed
 from relnotes.controller.sweep import LIST_PAGE
-from relnotes.models.errors import StoreUnavailable
+from relnotes.models.errors import InvalidRequest, StoreUnavailable
 
 __all__ = [
     "NAMESPACES",
@@ -105,7 +105,7 @@ def register(registry: kopf.OperatorRegistry) -> None:
             context = await OperatorContext.open(Settings(), config)
         except StoreUnavailable as error:
             raise kopf.TemporaryError(error.message, delay=config.retry_base_seconds) from error
-        except ValueError as error:
+        except (ValueError, InvalidRequest) as error:
             raise kopf.PermanentError(str(error)) from error
         context.kopf_settings = settings
         context.start_sweeper(tuple(memo.get(NAMESPACES) or ()))

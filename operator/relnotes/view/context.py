@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from relnotes.config import Settings
-from relnotes.models.errors import InvalidRequest
 from relnotes.services.catalog import NoteCatalog
 from relnotes.storage.database import build_pool
 from relnotes.storage.note_pages import NotePages
@@ -42,9 +41,7 @@ VIEW = web.AppKey("view", ViewContext)
 
 def view_context(settings: Settings) -> Callable[[web.Application], AsyncIterator[None]]:
     """A cleanup-context callable opening the pool (without waiting for Postgres) and closing it."""
-    if settings.database_url is None:
-        raise InvalidRequest("RELNOTES_DATABASE_URL: required by the view")
-    conninfo = settings.database_url.get_secret_value()
+    conninfo = settings.database_conninfo("the view")
 
     async def context(app: web.Application) -> AsyncIterator[None]:
         # A short acquire timeout: during an outage the breaker answers, not a queue of waits.

@@ -103,9 +103,16 @@ def test_an_unknown_model_without_a_key_exits_1(
     assert "model: 'gpt-4o' is not served here" in capsys.readouterr().err
 
 
-def test_the_view_without_a_database_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["view"]) == 2
-    assert "RELNOTES_DATABASE_URL: required by the view" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("argv", "needed_by"),
+    [(["view"], "the view"), (["migrate"], "migrate"), (["export", "site"], "export")],
+)
+def test_a_command_without_a_database_exits_2_naming_the_variable(
+    argv: list[str], needed_by: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    error = capsys.readouterr().err
+    assert f"relnotes {argv[0]}: RELNOTES_DATABASE_URL: required by {needed_by}" in error
 
 
 def test_bad_settings_exit_2_naming_the_variable(
