@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
 
-from servers import PostgresServer, RedisServer, find_pg_bin
+from servers import PostgresServer, RedisServer, running_postgres, running_redis
 from tests.acceptance.system import System
 from tests.tools import missing_tool
 
@@ -46,19 +46,10 @@ def pytest_runtest_makereport(
 @pytest.fixture(scope="module")
 def stores() -> Iterator[tuple[RedisServer, PostgresServer]]:
     """Real Redis and Postgres, standing in for the overlay's store Deployments."""
-    bin_dir = find_pg_bin()
-    if bin_dir is None or shutil.which("redis-server") is None:
-        missing_tool("the acceptance tier needs PostgreSQL binaries and redis-server")
     if shutil.which("kubectl") is None:
         missing_tool("the acceptance tier drives the system with kubectl")
-    redis, postgres = RedisServer(), PostgresServer(bin_dir)
-    redis.start()
-    postgres.start()
-    try:
+    with running_redis() as redis, running_postgres() as postgres:
         yield redis, postgres
-    finally:
-        redis.stop()
-        postgres.destroy()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ Redis. Without ``redis-server`` or PostgreSQL binaries the tests skip with a rea
 
 from __future__ import annotations
 
-import shutil
 import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -28,8 +27,7 @@ from harness import (
     model_service,
     running_operator,
 )
-from servers import PostgresServer, RedisServer, find_pg_bin
-from tests.tools import missing_tool
+from servers import PostgresServer, RedisServer, running_postgres, running_redis
 
 from relnotes.controller.handlers import build_registry
 from relnotes.storage.batching import Batcher
@@ -47,23 +45,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    bin_dir = find_pg_bin()
-    if bin_dir is None:
-        missing_tool("PostgreSQL server binaries are not installed (apt-get install postgresql)")
-    assert bin_dir is not None
-    server = PostgresServer(bin_dir)
-    server.start()
-    yield server
-    server.destroy()
+    with running_postgres() as server:
+        yield server
 
 
 def _redis() -> Iterator[RedisServer]:
-    if shutil.which("redis-server") is None:
-        missing_tool("redis-server is not installed (apt-get install redis-server)")
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
+    with running_redis() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,8 @@ import os
 import shutil
 import socket
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -21,8 +23,16 @@ import redis
 from psycopg import sql
 from pytest_postgresql.executors import PostgreSQLExecutor
 from pytest_redis.executor import RedisExecutor
+from tests.tools import missing_tool
 
-__all__ = ["PostgresServer", "RedisServer", "find_pg_bin", "free_port"]
+__all__ = [
+    "PostgresServer",
+    "RedisServer",
+    "find_pg_bin",
+    "free_port",
+    "running_postgres",
+    "running_redis",
+]
 
 
 def free_port() -> int:
@@ -135,3 +145,30 @@ class PostgresServer:
         if self.running():
             self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def running_postgres() -> Iterator[PostgresServer]:
+    """A throwaway Postgres for the block (no binaries: a skip, or a failure in CI)."""
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        missing_tool("PostgreSQL server binaries are not installed (apt-get install postgresql)")
+    server = PostgresServer(bin_dir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+@contextmanager
+def running_redis() -> Iterator[RedisServer]:
+    """A throwaway Redis for the block (no redis-server: a skip, or a failure in CI)."""
+    if shutil.which("redis-server") is None:
+        missing_tool("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

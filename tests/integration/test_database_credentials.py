@@ -18,9 +18,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from servers import PostgresServer, find_pg_bin, free_port
+from servers import PostgresServer, free_port, running_postgres
 from tests.notes import sample_note
-from tests.tools import RELNOTES, missing_tool
+from tests.tools import RELNOTES
 
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.storage.database import build_pool
@@ -30,13 +30,7 @@ from relnotes.storage.note_store import NoteRef, NoteStore
 @pytest.fixture(scope="module")
 def scram_postgres() -> Iterator[PostgresServer]:
     """A Postgres of this module's own: trust for postgres, scram-sha-256 for everyone else."""
-    bin_dir = find_pg_bin()
-    if bin_dir is None:
-        missing_tool("PostgreSQL server binaries are not installed (apt-get install postgresql)")
-    assert bin_dir is not None
-    server = PostgresServer(bin_dir)
-    server.start()
-    try:
+    with running_postgres() as server:
         (server.root / "data" / "pg_hba.conf").write_text(
             "local all all trust\n"
             "host all postgres 127.0.0.1/32 trust\n"
@@ -46,8 +40,6 @@ def scram_postgres() -> Iterator[PostgresServer]:
         with psycopg.connect(server.dsn(), autocommit=True) as conn:
             conn.execute("SELECT pg_reload_conf()")
         yield server
-    finally:
-        server.destroy()
 
 
 def write_secret(path: Path, value: str) -> None:
