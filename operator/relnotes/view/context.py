@@ -1,11 +1,11 @@
-"""The view's per-process context: Postgres pool, catalog, page cache, breaker and metrics.
+"""The view's per-process context: Postgres pool, catalog, page caches, breaker and metrics.
 
 Built at app start-up (never at import); the change listener runs as a task beside the pool.
 """
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Hashable
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -17,7 +17,7 @@ from relnotes.storage.database import build_pool
 from relnotes.storage.note_pages import NotePages
 from relnotes.view.metrics import ViewMetrics
 from relnotes.view.resilience import CircuitBreaker, listen_for_changes
-from relnotes.view.responses import PageCache
+from relnotes.view.responses import PageCache, Rendered
 
 __all__ = ["VIEW", "ViewContext", "view_context"]
 
@@ -29,6 +29,7 @@ class ViewContext:
     store: NotePages
     catalog: NoteCatalog = field(init=False)
     cache: PageCache = field(default_factory=PageCache)
+    drawings: dict[Hashable, Rendered] = field(default_factory=dict)  # see handling.drawn_once
     breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
     metrics: ViewMetrics = field(default_factory=ViewMetrics)
     base_url: str | None = None

@@ -6,7 +6,7 @@ outage answers at once, and keeps the result unless a note changed meanwhile.
 """
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -19,10 +19,11 @@ from relnotes.view.context import VIEW
 from relnotes.view.negotiation import FORMAT_KEY
 from relnotes.view.responses import Rendered, respond
 
-__all__ = ["cached", "checked_name", "page_url", "parse_query", "serve"]
+__all__ = ["cached", "checked_name", "drawn_once", "page_url", "parse_query", "serve"]
 
 _NAME = re.compile(NAME_PATTERN)
 _MAX_VALUE = 1000
+_MAX_DRAWINGS = 256
 
 
 def parse_query(request: web.Request, *, ignore: tuple[str, ...] = ("format",)) -> NoteQuery:
@@ -57,6 +58,25 @@ def page_url(request: web.Request, **changes: str) -> str:
     """This URL with the paging cursors replaced by ``changes``."""
     kept = [(k, v) for k, v in request.query.items() if k not in ("after", "before") and v]
     return f"{request.path}?{urlencode([*kept, *changes.items()])}"
+
+
+def drawn_once(request: web.Request, content: Hashable, draw: Callable[[], Rendered]) -> Rendered:
+    """``draw()``, or what it gave before for the same ``content`` at this path, format and
+    filters: a page is a function of them, and a cursor names a position, not content.
+
+    The URL-keyed cache is emptied at every write; this one needs no emptying (new rows are new
+    content), so after a write a page costs its query but is drawn again only if its rows
+    changed.
+    """
+    drawings = request.app[VIEW].drawings
+    kept = tuple(item for item in request.query.items() if item[0] not in ("after", "before"))
+    key = (request.get(FORMAT_KEY), request.path, kept, content)
+    page = drawings.get(key)
+    if page is None:
+        page = drawings[key] = draw()
+        if len(drawings) > _MAX_DRAWINGS:
+            del drawings[next(iter(drawings))]  # the oldest drawn
+    return page
 
 
 def _key(request: web.Request, vary: str) -> str:

@@ -19,7 +19,14 @@ from relnotes.view.documents import (
     releases,
 )
 from relnotes.view.feed import atom_feed
-from relnotes.view.handling import cached, checked_name, page_url, parse_query, serve
+from relnotes.view.handling import (
+    cached,
+    checked_name,
+    drawn_once,
+    page_url,
+    parse_query,
+    serve,
+)
 from relnotes.view.negotiation import FORMAT_KEY, MEDIA_TYPES, choose_format, split_suffix
 from relnotes.view.responses import Rendered
 from relnotes.view.templating import render_html
@@ -86,8 +93,7 @@ async def list_notes(request: web.Request) -> web.Response:
         return hit
     query = parse_query(request)
 
-    async def render() -> Rendered:
-        page = await request.app[VIEW].catalog.browse(query)
+    def draw(page: NotePage) -> Rendered:
         if fmt == "json":
             return list_json(request, page)
         modified = _page_modified(page)
@@ -99,6 +105,11 @@ async def list_notes(request: web.Request) -> web.Response:
         }
         html = render_html(request, "index.html", {"page": page, "query": query, "links": links})
         return Rendered.text(html, MEDIA_TYPES["html"], modified)
+
+    async def render() -> Rendered:
+        page = await request.app[VIEW].catalog.browse(query)
+        content = (page.next, page.previous, tuple(page.items))
+        return drawn_once(request, content, lambda: draw(page))
 
     return await serve(request, render)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -12,7 +14,9 @@ from aiohttp.test_utils import TestClient
 from tests.notes import sample_note
 
 from relnotes.models.result import Category, GeneratedNote, NoteDraft, Risk
-from relnotes.storage.note_store import NoteStore
+from relnotes.models.spec import ReleaseNoteSpec
+from relnotes.services.catalog import encode_cursor
+from relnotes.storage.note_store import NoteRef, NoteStore
 
 Writer = Callable[..., Awaitable[None]]
 
@@ -142,3 +146,33 @@ async def test_filters_and_full_text_search(view: TestClient[Any, Any], write: W
     html = await (await view.get("/notes?component=&q=replication")).text()
     assert "Upgraded Redis" in html
     assert "Moved the orders" not in html
+
+
+async def test_a_row_rewritten_in_place_shows_its_new_content(
+    view: TestClient[Any, Any], write: Writer, store: NoteStore
+) -> None:
+    """Listings keep rows by version (id, xmin) and drawn pages by content: a row updated in
+    place (same id: Generating, then Ready, then deleted) shows as it is now, whatever the
+    format or cursor (many cursors show the same rows)."""
+    ref = NoteRef("uid-platform-inplace", 1, "platform", "inplace")
+    await store.begin(ref, ReleaseNoteSpec.model_validate({"changeSummary": "In place"}), "k")
+    past_newest = encode_cursor((datetime(2999, 1, 1, tzinfo=UTC), 1))
+    urls = (
+        "/notes",
+        f"/notes?after={past_newest}",
+        "/notes.json",
+        f"/notes.md?after={past_newest}",
+    )
+
+    async def shown(text: str, present: bool = True) -> None:
+        deadline = time.monotonic() + 2  # the page cache is emptied by NOTIFY
+        for url in urls:
+            while (text in await (await view.get(url)).text()) != present:
+                assert time.monotonic() < deadline, (url, text, present)
+                await asyncio.sleep(0.05)
+
+    await shown("inplace")
+    await write("inplace", note=drafted("Now ready, in the same row."))
+    await shown("Now ready, in the same row.")
+    await store.mark_deleted("uid-platform-inplace")
+    await shown("inplace", present=False)
