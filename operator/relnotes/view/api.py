@@ -24,7 +24,7 @@ api_routes = web.RouteTableDef()
 async def openapi(request: web.Request) -> web.Response:
     """The OpenAPI 3.1 document of this API."""
     request[FORMAT_KEY] = "json"
-    return cached(request) or await serve(request, _openapi)
+    return await cached(request) or await serve(request, _openapi)
 
 
 async def _openapi() -> Rendered:
@@ -35,7 +35,7 @@ async def _openapi() -> Rendered:
 async def api_notes(request: web.Request) -> web.Response:
     """A page of notes (``NoteList``)."""
     request[FORMAT_KEY] = "json"
-    if (hit := cached(request)) is not None:
+    if (hit := await cached(request)) is not None:
         return hit
     query = parse_query(request, ignore=())
 
@@ -49,7 +49,7 @@ async def api_notes(request: web.Request) -> web.Response:
 async def api_note(request: web.Request) -> web.Response:
     """One note with its history (``NoteDocument``)."""
     request[FORMAT_KEY] = "json"
-    if (hit := cached(request)) is not None:
+    if (hit := await cached(request)) is not None:
         return hit
     namespace = checked_name(request.match_info["namespace"], "namespace")
     name = checked_name(request.match_info["name"], "name")

@@ -24,6 +24,7 @@ __all__ = ["cached", "checked_name", "drawn_once", "page_url", "parse_query", "s
 _NAME = re.compile(NAME_PATTERN)
 _MAX_VALUE = 1000
 _MAX_DRAWINGS = 256
+_GENERATION = web.RequestKey("shared_generation", str)  # see cached, serve
 
 
 def parse_query(request: web.Request, *, ignore: tuple[str, ...] = ("format",)) -> NoteQuery:
@@ -80,14 +81,23 @@ def drawn_once(request: web.Request, content: Hashable, draw: Callable[[], Rende
 
 
 def _key(request: web.Request, vary: str) -> str:
-    return f"{request.get(FORMAT_KEY, '')}|{vary}|{request.path_qs}"
+    # The URL as sent (no parsing): another spelling of the same URL is merely another entry.
+    return f"{request.get(FORMAT_KEY, '')}|{vary}|{request.raw_path}"
 
 
-def cached(request: web.Request, *, vary: str = "") -> web.Response | None:
+async def cached(request: web.Request, *, vary: str = "") -> web.Response | None:
     """The cached page for this URL and format, if any: checked before the query string is
-    validated, since only a valid URL was ever stored."""
+    validated, since only a valid URL was ever stored. This process' cache first, then the
+    replicas' (Redis, where configured)."""
     view = request.app[VIEW]
-    page = view.cache.get(_key(request, vary))
+    key = _key(request, vary)
+    page = view.cache.get(key)
+    if page is None and view.shared is not None:
+        page, generation = await view.shared.get(key)
+        if generation is not None:
+            request[_GENERATION] = generation
+        if page is not None:
+            view.metrics.shared_cache_hits.inc()
     if page is None:
         return None
     view.metrics.cache_hits.inc()
@@ -103,4 +113,7 @@ async def serve(
     epoch = view.cache.epoch
     page = await view.breaker.call(render)
     view.cache.put(key, page, epoch)
+    generation = request.get(_GENERATION)
+    if view.shared is not None and generation is not None:
+        await view.shared.put(key, page, generation, epoch)
     return respond(request, page)

@@ -89,7 +89,7 @@ async def home(request: web.Request) -> web.StreamResponse:
 async def list_notes(request: web.Request) -> web.Response:
     """One entry per ReleaseNote, newest first, filtered, searched and paged."""
     fmt = _format(request)
-    if (hit := cached(request)) is not None:
+    if (hit := await cached(request)) is not None:
         return hit
     query = parse_query(request)
 
@@ -123,7 +123,7 @@ async def show_note(request: web.Request) -> web.Response:
     """
     name, suffix = split_suffix(request.match_info["name"])
     fmt = _format(request, suffix)
-    if (hit := cached(request)) is not None:
+    if (hit := await cached(request)) is not None:
         return hit
     namespace = checked_name(request.match_info["namespace"], "namespace")
     name = checked_name(name, "name")
@@ -147,7 +147,7 @@ async def show_note(request: web.Request) -> web.Response:
 async def changelog(request: web.Request) -> web.Response:
     """Keep-a-Changelog: by version, newest first, then category; same filters as the index."""
     fmt = _format(request)
-    if (hit := cached(request)) is not None:
+    if (hit := await cached(request)) is not None:
         return hit
     query = parse_query(request, ignore=("format", "limit", "after", "before"))
 
@@ -171,7 +171,7 @@ async def feed(request: web.Request) -> web.Response:
     """The newest notes as Atom."""
     view = request.app[VIEW]
     base = view.base_url or f"{request.scheme}://{request.host}"
-    if (hit := cached(request, vary=base)) is not None:
+    if (hit := await cached(request, vary=base)) is not None:
         return hit
     parse_query(request, ignore=())
 
