@@ -10,7 +10,7 @@ from aiohttp import web
 
 from relnotes.view.api_models import openapi_document
 from relnotes.view.context import VIEW
-from relnotes.view.handling import cached, checked_name, parse_query, serve
+from relnotes.view.handling import cached, checked_name, drawn_page, parse_query, serve
 from relnotes.view.negotiation import FORMAT_KEY, MEDIA_TYPES
 from relnotes.view.responses import Rendered
 from relnotes.view.routes import list_json, note_json
@@ -40,7 +40,8 @@ async def api_notes(request: web.Request) -> web.Response:
     query = parse_query(request, ignore=())
 
     async def render() -> Rendered:
-        return list_json(request, await request.app[VIEW].catalog.browse(query))
+        page = await request.app[VIEW].catalog.browse(query)
+        return drawn_page(request, page, lambda: list_json(request, page))
 
     return await serve(request, render)
 

@@ -35,7 +35,7 @@ class ViewContext:
     store: NotePages
     catalog: NoteCatalog = field(init=False)
     cache: PageCache = field(default_factory=PageCache)
-    drawings: dict[Hashable, Rendered] = field(default_factory=dict)  # see handling.drawn_once
+    drawings: dict[Hashable, Rendered] = field(default_factory=dict)  # see handling.drawn_page
     breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
     metrics: ViewMetrics = field(default_factory=ViewMetrics)
     base_url: str | None = None

@@ -6,20 +6,20 @@ outage answers at once, and keeps the result unless a note changed meanwhile.
 """
 
 import re
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
 from aiohttp import web
 from pydantic import ValidationError
 
 from relnotes.models.errors import InvalidRequest
-from relnotes.services.catalog import NAME_PATTERN, NoteQuery
+from relnotes.services.catalog import NAME_PATTERN, NotePage, NoteQuery
 from relnotes.services.manifests import describe_errors
 from relnotes.view.context import VIEW
 from relnotes.view.negotiation import FORMAT_KEY
 from relnotes.view.responses import Rendered, respond
 
-__all__ = ["cached", "checked_name", "drawn_once", "page_url", "parse_query", "serve"]
+__all__ = ["cached", "checked_name", "drawn_page", "page_url", "parse_query", "serve"]
 
 _NAME = re.compile(NAME_PATTERN)
 _MAX_VALUE = 1000
@@ -61,23 +61,23 @@ def page_url(request: web.Request, **changes: str) -> str:
     return f"{request.path}?{urlencode([*kept, *changes.items()])}"
 
 
-def drawn_once(request: web.Request, content: Hashable, draw: Callable[[], Rendered]) -> Rendered:
-    """``draw()``, or what it gave before for the same ``content`` at this path, format and
-    filters: a page is a function of them, and a cursor names a position, not content.
+def drawn_page(request: web.Request, page: NotePage, draw: Callable[[], Rendered]) -> Rendered:
+    """``draw()``, or what it gave before for the same rows and neighbours at this path, format
+    and filters: a listing is a function of them, and a cursor names a position, not content.
 
-    The URL-keyed cache is emptied at every write; this one needs no emptying (new rows are new
-    content), so after a write a page costs its query but is drawn again only if its rows
+    The URL-keyed cache is emptied at every write; this one needs no emptying (changed rows are
+    new content), so after a write a listing costs its query but is drawn again only if its rows
     changed.
     """
     drawings = request.app[VIEW].drawings
     kept = tuple(item for item in request.query.items() if item[0] not in ("after", "before"))
-    key = (request.get(FORMAT_KEY), request.path, kept, content)
-    page = drawings.get(key)
-    if page is None:
-        page = drawings[key] = draw()
+    key = (request.get(FORMAT_KEY), request.path, kept, page.next, page.previous, *page.items)
+    drawn = drawings.get(key)
+    if drawn is None:
+        drawn = drawings[key] = draw()
         if len(drawings) > _MAX_DRAWINGS:
             del drawings[next(iter(drawings))]  # the oldest drawn
-    return page
+    return drawn
 
 
 def _key(request: web.Request, vary: str) -> str:

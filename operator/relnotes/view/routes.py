@@ -22,7 +22,7 @@ from relnotes.view.feed import atom_feed
 from relnotes.view.handling import (
     cached,
     checked_name,
-    drawn_once,
+    drawn_page,
     page_url,
     parse_query,
     serve,
@@ -108,8 +108,7 @@ async def list_notes(request: web.Request) -> web.Response:
 
     async def render() -> Rendered:
         page = await request.app[VIEW].catalog.browse(query)
-        content = (page.next, page.previous, tuple(page.items))
-        return drawn_once(request, content, lambda: draw(page))
+        return drawn_page(request, page, lambda: draw(page))
 
     return await serve(request, render)
 
