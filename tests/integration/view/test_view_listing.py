@@ -12,10 +12,12 @@ from typing import Any
 import psycopg
 from aiohttp.test_utils import TestClient
 from tests.notes import sample_note
+from yarl import URL
 
 from relnotes.models.result import Category, GeneratedNote, NoteDraft, Risk
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.services.catalog import encode_cursor
+from relnotes.storage.note_pages import _VersionReads
 from relnotes.storage.note_store import NoteRef, NoteStore
 
 Writer = Callable[..., Awaitable[None]]
@@ -176,3 +178,26 @@ async def test_a_row_rewritten_in_place_shows_its_new_content(
     await shown("Now ready, in the same row.")
     await store.mark_deleted("uid-platform-inplace")
     await shown("inplace", present=False)
+
+
+async def test_listings_asked_together_each_get_their_own_page(
+    view: TestClient[Any, Any], write: Writer, spy_batches: Callable[..., list[int]]
+) -> None:
+    """Listing queries that arrive together share one pipeline to Postgres; each caller still
+    gets its own page, in both directions."""
+    sizes = spy_batches(_VersionReads)
+    await asyncio.gather(*(write(f"note-{n:02d}") for n in range(30)))
+    whole = [
+        item["name"] for item in (await (await view.get("/api/v1/notes?limit=30")).json())["items"]
+    ]
+    assert sorted(whole) == [f"note-{n:02d}" for n in range(30)]
+    urls = [f"/api/v1/notes?limit={n}" for n in range(1, 31)]
+    after = URL((await (await view.get("/api/v1/notes?limit=10")).json())["next"]).query["after"]
+    urls += [f"/api/v1/notes?after={after}&limit={n}" for n in range(1, 21)]  # past the first 10
+    answers = await asyncio.gather(*(view.get(url) for url in urls))
+    pages = [[item["name"] for item in (await answer.json())["items"]] for answer in answers]
+    for n, page in enumerate(pages[:30], start=1):
+        assert page == whole[:n]
+    for n, page in enumerate(pages[30:], start=1):
+        assert page == whole[10 : 10 + n]
+    assert max(sizes) > 1  # some did share a pipeline
