@@ -17,7 +17,7 @@ from yarl import URL
 from relnotes.models.result import Category, GeneratedNote, NoteDraft, Risk
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.services.catalog import encode_cursor
-from relnotes.storage.note_pages import _VersionReads
+from relnotes.storage.listing_queries import VersionReads
 from relnotes.storage.note_store import NoteRef, NoteStore
 
 Writer = Callable[..., Awaitable[None]]
@@ -185,7 +185,7 @@ async def test_listings_asked_together_each_get_their_own_page(
 ) -> None:
     """Listing queries that arrive together share one pipeline to Postgres; each caller still
     gets its own page, in both directions."""
-    sizes = spy_batches(_VersionReads)
+    sizes = spy_batches(VersionReads)
     await asyncio.gather(*(write(f"note-{n:02d}") for n in range(30)))
     whole = [
         item["name"] for item in (await (await view.get("/api/v1/notes?limit=30")).json())["items"]
