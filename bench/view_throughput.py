@@ -9,7 +9,8 @@ own work. Scenarios:
 * cached: the index, a note page and ``/api/v1/notes`` answered from the page cache (>= 0.7)
 * 304: the index with ``If-None-Match`` of its current ETag (>= 0.8)
 * uncached index: each request a distinct cursor past the newest note (the same first page),
-  more distinct URLs than the cache holds, so every request queries Postgres (>= 0.25)
+  more distinct URLs than the cache holds, so every request queries Postgres (>= 0.25); the
+  same rows are drawn into a page once (``handling.drawn_page``), as after any write elsewhere
 
 Each wrk run is bounded by --seconds; --rounds pairs of runs, the best kept.
 Needs PostgreSQL server binaries and wrk (apt-get).

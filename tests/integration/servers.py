@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -137,9 +138,18 @@ class PostgresServer:
         self._executor.stop()
 
     def create_database(self, name: str) -> str:
-        with psycopg.connect(self.dsn(), autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return self.dsn(name)
+        """A new database; waits out "the database system is starting up" (pg_ctl -w returns
+        when the port answers, a moment before the server accepts sessions)."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with psycopg.connect(self.dsn(), autocommit=True) as conn:
+                    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                return self.dsn(name)
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
     def destroy(self) -> None:
         if self.running():

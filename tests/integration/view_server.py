@@ -23,10 +23,14 @@ __all__ = ["RELNOTES", "relnotes_view", "seed_notes"]
 
 
 @contextmanager
-def relnotes_view(database: str) -> Iterator[str]:
-    """``relnotes view`` on ``database``; yields its base URL once /healthz answers."""
+def relnotes_view(database: str, redis_url: str | None = None) -> Iterator[str]:
+    """``relnotes view`` on ``database`` (and Redis, if given); yields its base URL once
+    /healthz answers."""
     port = free_port()
     env = {**os.environ, "RELNOTES_DATABASE_URL": database, "RELNOTES_LOG_LEVEL": "WARNING"}
+    env.pop("RELNOTES_REDIS_URL", None)
+    if redis_url is not None:
+        env["RELNOTES_REDIS_URL"] = redis_url
     process = subprocess.Popen(
         [RELNOTES, "view", "--host", "127.0.0.1", "--port", str(port)],
         env=env,

@@ -3,18 +3,19 @@
 A ReleaseNote is ``namespace/name``; its entry is its newest row (a regenerated note appears once,
 as its newest generation). Pages walk ``(created_at, id)``: rows written in one transaction share
 ``created_at``, and ``id`` breaks the tie, so a keyset cursor never skips or repeats a note.
-Listings fetch only the columns a page shows (``->>`` on the JSONB, no pydantic validation);
-the note page reads the whole row through ``NoteRows.latest``.
+Listings fetch only the columns a page shows (``->>`` on the JSONB, no pydantic validation; the
+SQL is ``listing_queries``') and keep rows by version (``NotePages``); the note page reads the
+whole row through ``NoteRows.latest``.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import NamedTuple
 
-from psycopg import sql
 from psycopg.rows import class_row
 
-from relnotes.storage.database import connection
+from relnotes.storage.database import Pool, connection
+from relnotes.storage.listing_queries import NoteFilter, VersionReads, page_queries, shape_of
 from relnotes.storage.note_rows import NoteRows
 
 __all__ = ["HistoryEntry", "Keyset", "NoteFilter", "NotePages", "NoteSummary"]
@@ -22,9 +23,12 @@ __all__ = ["HistoryEntry", "Keyset", "NoteFilter", "NotePages", "NoteSummary"]
 Keyset = tuple[datetime, int]
 
 
-@dataclass(frozen=True, slots=True)
-class NoteSummary:
-    """What an index row, a changelog line and a feed entry show of a note."""
+class NoteSummary(NamedTuple):
+    """What an index row, a changelog line and a feed entry show of a note.
+
+    A tuple: built from a row without per-field work, and hashed in C (the index renders each
+    entry once per row version, keyed by the entry itself: ``templating.note_item``).
+    """
 
     id: int
     uid: str
@@ -64,31 +68,6 @@ class HistoryEntry:
     deleted_at: datetime | None
 
 
-@dataclass(frozen=True)
-class NoteFilter:
-    """Equality filters on the newest row, and a full-text search over summary and note."""
-
-    namespace: str | None = None
-    component: str | None = None
-    environment: str | None = None
-    version: str | None = None
-    category: str | None = None
-    risk: str | None = None
-    text: str | None = None
-
-
-_SUMMARY = sql.SQL(
-    "r.id, r.uid, r.generation, r.namespace, r.name, r.phase, r.component, r.environment,"
-    " r.version, r.draft ->> 'category' AS category, r.draft ->> 'risk' AS risk,"
-    " r.draft ->> 'releaseNote' AS release_note, r.spec ->> 'changeSummary' AS change_summary,"
-    " r.error, r.created_at, r.updated_at"
-)  # in NoteSummary's field order
-_NEWEST = sql.SQL(
-    "NOT EXISTS (SELECT 1 FROM release_notes n WHERE n.namespace = r.namespace"
-    " AND n.name = r.name AND (n.created_at, n.id) > (r.created_at, r.id))"
-)
-_COLUMN_FILTERS = ("namespace", "component", "environment", "version")
-_DRAFT_FILTERS = {"category": "category", "risk": "risk"}
 _HISTORY = (
     "SELECT uid, generation, phase, draft ->> 'releaseNote' AS release_note, error, cache_hit,"
     " created_at, updated_at, deleted_at FROM release_notes WHERE namespace = %s AND name = %s"
@@ -96,27 +75,21 @@ _HISTORY = (
 )
 
 
-def _where(filters: NoteFilter) -> tuple[list[sql.Composable], list[Any]]:
-    where: list[sql.Composable] = [_NEWEST, sql.SQL("r.deleted_at IS NULL")]
-    params: list[Any] = []
-    for column in _COLUMN_FILTERS:
-        value = getattr(filters, column)
-        if value is not None:
-            where.append(sql.SQL("r.{} = %s").format(sql.Identifier(column)))
-            params.append(value)
-    for field, key in _DRAFT_FILTERS.items():
-        value = getattr(filters, field)
-        if value is not None:
-            where.append(sql.SQL("r.draft ->> {} = %s").format(sql.Literal(key)))
-            params.append(value)
-    if filters.text:
-        where.append(sql.SQL("r.search @@ websearch_to_tsquery('english', %s)"))
-        params.append(filters.text)
-    return where, params
-
-
 class NotePages(NoteRows):
-    """Read-only queries of the view (the role needs SELECT only)."""
+    """Read-only queries of the view (the role needs SELECT only).
+
+    Listing rows are kept by row version, ``(id, xmin)``: Postgres gives every write of a row a
+    new ``xmin`` (the writing transaction), so a kept version is exactly what the row held.
+    A page first asks only which row versions it holds (two integers a row); when every one is
+    kept, that is the page, else the page is read again in full and its rows are kept. Either
+    way a page is one snapshot of the table.
+    """
+
+    def __init__(self, pool: Pool, *, kept_rows: int = 8192) -> None:
+        super().__init__(pool)
+        self._rows: dict[tuple[int, int], NoteSummary] = {}
+        self._versions = VersionReads(pool)
+        self._kept_rows = kept_rows
 
     async def page(
         self, filters: NoteFilter, *, limit: int, after: Keyset | None = None, newer: bool = False
@@ -126,22 +99,32 @@ class NotePages(NoteRows):
         ``newer`` walks towards the newest notes (a "previous" link); rows then come nearest
         first, and the caller reverses them for display.
         """
-        where, params = _where(filters)
+        shape, params = shape_of(filters)
         if after is not None:
-            where.append(sql.SQL("(r.created_at, r.id) > (%s, %s)" if newer else
-                                 "(r.created_at, r.id) < (%s, %s)"))  # fmt: skip
             params.extend(after)
-        direction = sql.SQL("ASC" if newer else "DESC")
-        query = sql.SQL(
-            "SELECT {columns} FROM release_notes r WHERE {where}"
-            " ORDER BY r.created_at {direction}, r.id {direction} LIMIT %s"
-        ).format(columns=_SUMMARY, where=sql.SQL(" AND ").join(where), direction=direction)
+        params.append(limit)
+        versions, full = page_queries(shape, after is not None, newer)
+        kept = self._rows
+        if not shape:
+            found = [kept.get(v) for v in await self._versions.read(versions, params)]
+            if None not in found:
+                return found  # type: ignore[return-value]
         async with connection(self._pool, "page") as conn:
-            cursor = await conn.execute(query, [*params, limit])
+            if shape:  # filtered or searched: a walk of its own
+                cursor = await conn.execute(versions, params, binary=True)
+                found = [kept.get(version) for version in await cursor.fetchall()]
+                if None not in found:
+                    return found  # type: ignore[return-value]
+            cursor = await conn.execute(full, params, binary=True)
             rows = await cursor.fetchall()
-        # Positional construction: psycopg's class_row (by keyword, per row) costs more than
-        # the query itself for a page of 50 (bench/view_throughput.py's uncached index).
-        return [NoteSummary(*row) for row in rows]
+        # Tuples as they come: psycopg's class_row (by keyword, per row) costs more than the
+        # query itself for a page of 50 (bench/view_throughput.py's uncached index).
+        notes = [NoteSummary._make(row[:-1]) for row in rows]
+        for row, note in zip(rows, notes, strict=True):
+            kept[(row[0], row[-1])] = note
+        while len(kept) > self._kept_rows:
+            del kept[next(iter(kept))]  # the oldest kept
+        return notes
 
     async def history(self, namespace: str, name: str, *, limit: int = 100) -> list[HistoryEntry]:
         """Every generation of ``namespace/name`` (newest first), deleted ones included."""

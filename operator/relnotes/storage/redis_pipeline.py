@@ -20,7 +20,7 @@ from relnotes.storage.batching import Batcher
 
 __all__ = ["PipelinedScript"]
 
-_Call = tuple[Sequence[str], Sequence[str | int]]
+_Call = tuple[Sequence[str], Sequence[str | int | bytes]]
 
 
 class PipelinedScript(Batcher[_Call, Any]):
@@ -31,7 +31,7 @@ class PipelinedScript(Batcher[_Call, Any]):
         self._client = client
         self._script = client.register_script(script)
 
-    async def __call__(self, keys: Sequence[str], args: Sequence[str | int]) -> Any:
+    async def __call__(self, keys: Sequence[str], args: Sequence[str | int | bytes]) -> Any:
         return await self.submit((keys, args))
 
     async def _send_batch(self, items: list[_Call]) -> Sequence[Any]:

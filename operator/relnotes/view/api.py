@@ -10,7 +10,7 @@ from aiohttp import web
 
 from relnotes.view.api_models import openapi_document
 from relnotes.view.context import VIEW
-from relnotes.view.handling import cached, checked_name, parse_query, serve
+from relnotes.view.handling import cached, checked_name, drawn_page, parse_query, serve
 from relnotes.view.negotiation import FORMAT_KEY, MEDIA_TYPES
 from relnotes.view.responses import Rendered
 from relnotes.view.routes import list_json, note_json
@@ -24,7 +24,7 @@ api_routes = web.RouteTableDef()
 async def openapi(request: web.Request) -> web.Response:
     """The OpenAPI 3.1 document of this API."""
     request[FORMAT_KEY] = "json"
-    return cached(request) or await serve(request, _openapi)
+    return await cached(request) or await serve(request, _openapi)
 
 
 async def _openapi() -> Rendered:
@@ -35,12 +35,13 @@ async def _openapi() -> Rendered:
 async def api_notes(request: web.Request) -> web.Response:
     """A page of notes (``NoteList``)."""
     request[FORMAT_KEY] = "json"
-    if (hit := cached(request)) is not None:
+    if (hit := await cached(request)) is not None:
         return hit
     query = parse_query(request, ignore=())
 
     async def render() -> Rendered:
-        return list_json(request, await request.app[VIEW].catalog.browse(query))
+        page = await request.app[VIEW].catalog.browse(query)
+        return drawn_page(request, page, lambda: list_json(request, page))
 
     return await serve(request, render)
 
@@ -49,7 +50,7 @@ async def api_notes(request: web.Request) -> web.Response:
 async def api_note(request: web.Request) -> web.Response:
     """One note with its history (``NoteDocument``)."""
     request[FORMAT_KEY] = "json"
-    if (hit := cached(request)) is not None:
+    if (hit := await cached(request)) is not None:
         return hit
     namespace = checked_name(request.match_info["namespace"], "namespace")
     name = checked_name(request.match_info["name"], "name")

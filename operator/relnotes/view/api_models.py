@@ -6,7 +6,6 @@ these models and the query parameters from ``NoteQuery``, so the document cannot
 what the code sends.
 """
 
-from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -45,8 +44,7 @@ class NoteItem(BaseModel):
 
     @classmethod
     def of(cls, note: NoteSummary) -> "NoteItem":
-        values = {f.name: getattr(note, f.name) for f in fields(note)}
-        return cls.model_validate({**values, "url": f"/notes/{note.namespace}/{note.name}"})
+        return cls.model_validate({**note._asdict(), "url": f"/notes/{note.namespace}/{note.name}"})
 
 
 class NoteList(BaseModel):

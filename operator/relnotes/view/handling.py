@@ -13,16 +13,18 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from relnotes.models.errors import InvalidRequest
-from relnotes.services.catalog import NAME_PATTERN, NoteQuery
+from relnotes.services.catalog import NAME_PATTERN, NotePage, NoteQuery
 from relnotes.services.manifests import describe_errors
 from relnotes.view.context import VIEW
 from relnotes.view.negotiation import FORMAT_KEY
 from relnotes.view.responses import Rendered, respond
 
-__all__ = ["cached", "checked_name", "page_url", "parse_query", "serve"]
+__all__ = ["cached", "checked_name", "drawn_page", "page_url", "parse_query", "serve"]
 
 _NAME = re.compile(NAME_PATTERN)
 _MAX_VALUE = 1000
+_MAX_DRAWINGS = 256
+_GENERATION = web.RequestKey("shared_generation", str)  # see cached, serve
 
 
 def parse_query(request: web.Request, *, ignore: tuple[str, ...] = ("format",)) -> NoteQuery:
@@ -59,15 +61,43 @@ def page_url(request: web.Request, **changes: str) -> str:
     return f"{request.path}?{urlencode([*kept, *changes.items()])}"
 
 
+def drawn_page(request: web.Request, page: NotePage, draw: Callable[[], Rendered]) -> Rendered:
+    """``draw()``, or what it gave before for the same rows and neighbours at this path, format
+    and filters: a listing is a function of them, and a cursor names a position, not content.
+
+    The URL-keyed cache is emptied at every write; this one needs no emptying (changed rows are
+    new content), so after a write a listing costs its query but is drawn again only if its rows
+    changed.
+    """
+    drawings = request.app[VIEW].drawings
+    kept = tuple(item for item in request.query.items() if item[0] not in ("after", "before"))
+    key = (request.get(FORMAT_KEY), request.path, kept, page.next, page.previous, *page.items)
+    drawn = drawings.get(key)
+    if drawn is None:
+        drawn = drawings[key] = draw()
+        if len(drawings) > _MAX_DRAWINGS:
+            del drawings[next(iter(drawings))]  # the oldest drawn
+    return drawn
+
+
 def _key(request: web.Request, vary: str) -> str:
-    return f"{request.get(FORMAT_KEY, '')}|{vary}|{request.path_qs}"
+    # The URL as sent (no parsing): another spelling of the same URL is merely another entry.
+    return f"{request.get(FORMAT_KEY, '')}|{vary}|{request.raw_path}"
 
 
-def cached(request: web.Request, *, vary: str = "") -> web.Response | None:
+async def cached(request: web.Request, *, vary: str = "") -> web.Response | None:
     """The cached page for this URL and format, if any: checked before the query string is
-    validated, since only a valid URL was ever stored."""
+    validated, since only a valid URL was ever stored. This process' cache first, then the
+    replicas' (Redis, where configured)."""
     view = request.app[VIEW]
-    page = view.cache.get(_key(request, vary))
+    key = _key(request, vary)
+    page = view.cache.get(key)
+    if page is None and view.shared is not None:
+        page, generation = await view.shared.get(key)
+        if generation is not None:
+            request[_GENERATION] = generation
+        if page is not None:
+            view.metrics.shared_cache_hits.inc()
     if page is None:
         return None
     view.metrics.cache_hits.inc()
@@ -83,4 +113,7 @@ async def serve(
     epoch = view.cache.epoch
     page = await view.breaker.call(render)
     view.cache.put(key, page, epoch)
+    generation = request.get(_GENERATION)
+    if view.shared is not None and generation is not None:
+        await view.shared.put(key, page, generation, epoch)
     return respond(request, page)

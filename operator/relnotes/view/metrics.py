@@ -10,7 +10,8 @@ __all__ = ["ViewMetrics"]
 
 @dataclass
 class ViewMetrics:
-    """Requests by route and status, latency by route, page-cache hits, store errors."""
+    """Requests by route and status, latency by route, page-cache hits (and those from Redis),
+    store errors."""
 
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
 
@@ -31,6 +32,11 @@ class ViewMetrics:
         self.cache_hits = Counter(
             "relnotes_view_cache_hits",
             "Pages answered from the page cache.",
+            registry=self.registry,
+        )
+        self.shared_cache_hits = Counter(
+            "relnotes_view_redis_cache_hits",
+            "Pages answered from Redis, the cache the replicas share (also in cache_hits).",
             registry=self.registry,
         )
         self.store_errors = Counter(

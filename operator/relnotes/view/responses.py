@@ -72,6 +72,18 @@ class Rendered:
         """``text`` encoded as UTF-8 under ``content_type``."""
         return cls(text.encode(), f"{content_type}; charset=utf-8", last_modified)
 
+    def packed(self) -> bytes:
+        """This page as bytes for another process (``unpacked`` reads them)."""
+        modified = self.last_modified.isoformat() if self.last_modified is not None else ""
+        return f"{self.status}\n{self.content_type}\n{modified}\n".encode() + self.body
+
+    @classmethod
+    def unpacked(cls, packed: bytes) -> "Rendered":
+        """The page ``packed`` holds; ValueError if it is not one."""
+        status, content_type, modified, body = packed.split(b"\n", 3)
+        moment = datetime.fromisoformat(modified.decode()) if modified else None
+        return cls(body, content_type.decode(), moment, int(status))
+
     def gzipped(self) -> bytes | None:
         """The body gzipped (kept after the first call), or None when too small to gain."""
         if self._gzipped is None and len(self.body) >= _COMPRESS_FROM:
@@ -112,6 +124,8 @@ class PageCache:
 
 def _not_modified(request: web.Request, page: Rendered) -> bool:
     tags = request.headers.get("If-None-Match")
+    if tags == page.etag:  # what a client revalidating its copy sends
+        return True
     if tags is not None:
         return any(tag.strip().removeprefix("W/") in (page.etag, "*") for tag in tags.split(","))
     since = request.headers.get("If-Modified-Since")

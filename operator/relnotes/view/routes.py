@@ -19,7 +19,14 @@ from relnotes.view.documents import (
     releases,
 )
 from relnotes.view.feed import atom_feed
-from relnotes.view.handling import cached, checked_name, page_url, parse_query, serve
+from relnotes.view.handling import (
+    cached,
+    checked_name,
+    drawn_page,
+    page_url,
+    parse_query,
+    serve,
+)
 from relnotes.view.negotiation import FORMAT_KEY, MEDIA_TYPES, choose_format, split_suffix
 from relnotes.view.responses import Rendered
 from relnotes.view.templating import render_html
@@ -82,12 +89,11 @@ async def home(request: web.Request) -> web.StreamResponse:
 async def list_notes(request: web.Request) -> web.Response:
     """One entry per ReleaseNote, newest first, filtered, searched and paged."""
     fmt = _format(request)
-    if (hit := cached(request)) is not None:
+    if (hit := await cached(request)) is not None:
         return hit
     query = parse_query(request)
 
-    async def render() -> Rendered:
-        page = await request.app[VIEW].catalog.browse(query)
+    def draw(page: NotePage) -> Rendered:
         if fmt == "json":
             return list_json(request, page)
         modified = _page_modified(page)
@@ -99,6 +105,10 @@ async def list_notes(request: web.Request) -> web.Response:
         }
         html = render_html(request, "index.html", {"page": page, "query": query, "links": links})
         return Rendered.text(html, MEDIA_TYPES["html"], modified)
+
+    async def render() -> Rendered:
+        page = await request.app[VIEW].catalog.browse(query)
+        return drawn_page(request, page, lambda: draw(page))
 
     return await serve(request, render)
 
@@ -112,7 +122,7 @@ async def show_note(request: web.Request) -> web.Response:
     """
     name, suffix = split_suffix(request.match_info["name"])
     fmt = _format(request, suffix)
-    if (hit := cached(request)) is not None:
+    if (hit := await cached(request)) is not None:
         return hit
     namespace = checked_name(request.match_info["namespace"], "namespace")
     name = checked_name(name, "name")
@@ -136,7 +146,7 @@ async def show_note(request: web.Request) -> web.Response:
 async def changelog(request: web.Request) -> web.Response:
     """Keep-a-Changelog: by version, newest first, then category; same filters as the index."""
     fmt = _format(request)
-    if (hit := cached(request)) is not None:
+    if (hit := await cached(request)) is not None:
         return hit
     query = parse_query(request, ignore=("format", "limit", "after", "before"))
 
@@ -160,7 +170,7 @@ async def feed(request: web.Request) -> web.Response:
     """The newest notes as Atom."""
     view = request.app[VIEW]
     base = view.base_url or f"{request.scheme}://{request.host}"
-    if (hit := cached(request, vary=base)) is not None:
+    if (hit := await cached(request, vary=base)) is not None:
         return hit
     parse_query(request, ignore=())
 

@@ -50,6 +50,7 @@ def setup_templates(app: web.Application) -> None:
         app,
         loader=jinja2.PackageLoader("relnotes.view", "templates"),
         autoescape=True,
+        auto_reload=False,  # templates ship in the package: no stat() of each one per render
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import psycopg
 import pytest
 from aiohttp.test_utils import TestClient
 from servers import PostgresServer
@@ -27,16 +25,8 @@ Writer = Callable[..., Awaitable[None]]
 
 @pytest.fixture
 def database(postgres_server: PostgresServer) -> str:
-    """A fresh database; waits out "the database system is starting up" (pg_ctl -w returns when
-    the port answers, a moment before the server accepts sessions; and a test here restarts it)."""
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            return postgres_server.create_database(f"t_{uuid.uuid4().hex[:12]}")
-        except psycopg.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    """A fresh database (a test here restarts the server: ``create_database`` waits for it)."""
+    return postgres_server.create_database(f"t_{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 from aiohttp.test_utils import TestClient
 from tests.notes import sample_note
+from yarl import URL
 
 from relnotes.models.result import Category, GeneratedNote, NoteDraft, Risk
-from relnotes.storage.note_store import NoteStore
+from relnotes.models.spec import ReleaseNoteSpec
+from relnotes.services.catalog import encode_cursor
+from relnotes.storage.listing_queries import VersionReads
+from relnotes.storage.note_store import NoteRef, NoteStore
 
 Writer = Callable[..., Awaitable[None]]
 
@@ -142,3 +148,56 @@ async def test_filters_and_full_text_search(view: TestClient[Any, Any], write: W
     html = await (await view.get("/notes?component=&q=replication")).text()
     assert "Upgraded Redis" in html
     assert "Moved the orders" not in html
+
+
+async def test_a_row_rewritten_in_place_shows_its_new_content(
+    view: TestClient[Any, Any], write: Writer, store: NoteStore
+) -> None:
+    """Listings keep rows by version (id, xmin) and drawn pages by content: a row updated in
+    place (same id: Generating, then Ready, then deleted) shows as it is now, whatever the
+    format or cursor (many cursors show the same rows)."""
+    ref = NoteRef("uid-platform-inplace", 1, "platform", "inplace")
+    await store.begin(ref, ReleaseNoteSpec.model_validate({"changeSummary": "In place"}), "k")
+    past_newest = encode_cursor((datetime(2999, 1, 1, tzinfo=UTC), 1))
+    urls = (
+        "/notes",
+        f"/notes?after={past_newest}",
+        "/notes.json",
+        f"/notes.md?after={past_newest}",
+    )
+
+    async def shown(text: str, present: bool = True) -> None:
+        deadline = time.monotonic() + 2  # the page cache is emptied by NOTIFY
+        for url in urls:
+            while (text in await (await view.get(url)).text()) != present:
+                assert time.monotonic() < deadline, (url, text, present)
+                await asyncio.sleep(0.05)
+
+    await shown("inplace")
+    await write("inplace", note=drafted("Now ready, in the same row."))
+    await shown("Now ready, in the same row.")
+    await store.mark_deleted("uid-platform-inplace")
+    await shown("inplace", present=False)
+
+
+async def test_listings_asked_together_each_get_their_own_page(
+    view: TestClient[Any, Any], write: Writer, spy_batches: Callable[..., list[int]]
+) -> None:
+    """Listing queries that arrive together share one pipeline to Postgres; each caller still
+    gets its own page, in both directions."""
+    sizes = spy_batches(VersionReads)
+    await asyncio.gather(*(write(f"note-{n:02d}") for n in range(30)))
+    whole = [
+        item["name"] for item in (await (await view.get("/api/v1/notes?limit=30")).json())["items"]
+    ]
+    assert sorted(whole) == [f"note-{n:02d}" for n in range(30)]
+    urls = [f"/api/v1/notes?limit={n}" for n in range(1, 31)]
+    after = URL((await (await view.get("/api/v1/notes?limit=10")).json())["next"]).query["after"]
+    urls += [f"/api/v1/notes?after={after}&limit={n}" for n in range(1, 21)]  # past the first 10
+    answers = await asyncio.gather(*(view.get(url) for url in urls))
+    pages = [[item["name"] for item in (await answer.json())["items"]] for answer in answers]
+    for n, page in enumerate(pages[:30], start=1):
+        assert page == whole[:n]
+    for n, page in enumerate(pages[30:], start=1):
+        assert page == whole[10 : 10 + n]
+    assert max(sizes) > 1  # some did share a pipeline

@@ -632,7 +632,8 @@ def _allows(policy: Manifest, direction: str, port: int) -> bool:
 
 
 def test_network_policy_allows_the_documented_paths(rendered: Rendered) -> None:
-    """operator->model-service:8000, stores egress, API egress, view ingress:8080, DNS."""
+    """operator->model-service:8000, stores egress, API egress, view ingress:8080 and egress to
+    the stores only, DNS."""
     objects = rendered["base"]
     operator = find(objects, "NetworkPolicy", "relnotes-operator")
     for port in (8000, 5432, 6379, 443, 6443):
@@ -648,7 +649,9 @@ def test_network_policy_allows_the_documented_paths(rendered: Rendered) -> None:
     view = find(objects, "NetworkPolicy", "relnotes-view")
     assert _allows(view, "ingress", 8080)
     assert _allows(view, "egress", 5432)
-    assert not _allows(view, "egress", 6379)
+    assert _allows(view, "egress", 6379)  # the page cache the replicas share
+    for port in (8000, 443, 6443):  # no model-service, no AWS or Kubernetes API
+        assert not _allows(view, "egress", port), port
     migrate = find(objects, "NetworkPolicy", "relnotes-migrate")
     assert _allows(migrate, "egress", 5432)
     dns = find(objects, "NetworkPolicy", "allow-dns-egress")

@@ -112,3 +112,26 @@ def test_the_page_cache_keeps_pages_only_while_changes_are_heard() -> None:
     assert [cache.get(k) is not None for k in ("c", "d", "e")] == [False, True, True]
     cache.listening = False  # the listener dropped: what is kept is still served
     assert cache.get("e") is page
+
+
+def test_a_page_travels_to_another_replica_unchanged() -> None:
+    """What one replica writes to Redis another reads back as the same page (same ETag)."""
+    modified = datetime(2026, 12, 2, 9, 30, 1, 123456, tzinfo=UTC)
+    for page in (
+        Rendered.text("<p>ünïcode\nlines\n</p>", "text/html", modified),
+        Rendered(b"", "application/json", None, status=404),
+    ):
+        back = Rendered.unpacked(page.packed())
+        assert (back.body, back.content_type, back.status) == (
+            page.body,
+            page.content_type,
+            page.status,
+        )
+        assert (back.etag, back.last_modified, back.headers) == (
+            page.etag,
+            page.last_modified,
+            page.headers,
+        )
+    for foreign in (b"", b"not a page", b"200\ntext/html\nyesterday\nbody"):
+        with pytest.raises(ValueError, match=r"unpack|isoformat"):
+            Rendered.unpacked(foreign)
