@@ -8,9 +8,10 @@ own work. Scenarios:
 
 * cached: the index, a note page and ``/api/v1/notes`` answered from the page cache (>= 0.7)
 * 304: the index with ``If-None-Match`` of its current ETag (>= 0.8)
-* uncached index: each request a distinct cursor past the newest note (the same first page),
-  more distinct URLs than the cache holds, so every request queries Postgres (>= 0.25); the
-  same rows are drawn into a page once (``handling.drawn_page``), as after any write elsewhere
+* uncached index: each request the page after a different note (every note's own cursor, in
+  turn), more distinct URLs than the page cache holds (1,024) and more distinct pages than the
+  view keeps drawn (256, ``handling.drawn_page``), so every request queries Postgres and draws
+  its page (>= 0.25)
 
 Each wrk run is bounded by --seconds; --rounds pairs of runs, the best kept.
 Needs PostgreSQL server binaries and wrk (apt-get).
@@ -31,13 +32,13 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 sys.path.insert(0, str(ROOT))
 
+import psycopg  # noqa: E402
 from servers import PostgresServer, find_pg_bin, free_port  # noqa: E402
 from view_server import RELNOTES, seed_notes  # noqa: E402
 
@@ -147,8 +148,11 @@ def main(seconds: int, connections: int, notes: int, rounds: int) -> int:
         )
         bare = f"http://127.0.0.1:{bare_port}"
         _wait(f"{bare}/notes")
-        future = datetime(2999, 1, 1, tzinfo=UTC)
-        cursors = ",".join(f'"{encode_cursor((future, n))}"' for n in range(1, 5001))
+        with psycopg.connect(database) as conn:
+            keys = conn.execute(
+                "SELECT created_at, id FROM release_notes ORDER BY created_at DESC, id DESC"
+            ).fetchall()
+        cursors = ",".join(f'"{encode_cursor((stamp, ident))}"' for stamp, ident in keys)
         (work / "uncached.lua").write_text(UNCACHED_LUA % cursors)
 
         conditional = ("-H", f"If-None-Match: {pages['/notes'][2]}")
@@ -189,7 +193,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=3, help="each wrk run (3)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
-    parser.add_argument("--notes", type=int, default=80, help="notes in Postgres (80)")
+    parser.add_argument("--notes", type=int, default=1200, help="notes in Postgres (1200)")
     parser.add_argument("--rounds", type=int, default=2, help="pairs of runs, best kept (2)")
     arguments = parser.parse_args()
     sys.exit(main(arguments.seconds, arguments.connections, arguments.notes, arguments.rounds))
