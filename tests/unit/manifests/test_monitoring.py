@@ -38,6 +38,7 @@ CONTRACT_METRICS = {
     "relnotes_view_requests_total",
     "relnotes_view_request_seconds",
     "relnotes_view_cache_hits_total",
+    "relnotes_view_redis_cache_hits_total",
     "relnotes_view_store_errors_total",
 }
 
