@@ -8,8 +8,9 @@ What it adds to the emulator, each as a real API server does it:
 - a CustomResourceDefinition that is created is served: its resource appears in discovery, and
   ``kubectl get`` prints its ``additionalPrinterColumns`` (server-side Table output);
 - lists carry ``kind``/``apiVersion``; cluster-scoped objects (namespaces) can be created;
-- lists are paged by ``limit`` and ``continue`` (items in key order, every page at the first
-  page's resourceVersion), as kopf's ``chunk_size``, the history sweep and kubectl ask;
+- lists are paged by ``limit`` and ``continue`` (items in key order, later pages from a snapshot
+  at the first page's resourceVersion), as kopf's ``chunk_size``, the history sweep and kubectl
+  ask;
 - ``/openapi/v3`` declares server-side field validation, so ``kubectl apply`` validates as
   against a real cluster instead of failing to download a schema.
 """
@@ -59,6 +60,7 @@ class Cluster(kmock.KubernetesEmulator):
         super().__init__(*args, **kwargs)
         self.writes: list[tuple[str, str | None]] = []
         self.lists: list[dict[str, str]] = []
+        self._snapshots: dict[str, tuple[str, list[dict[str, Any]]]] = {}
         self.printer_columns: dict[kmock.resource, list[dict[str, Any]]] = {}
 
     async def _handle(self, request: kmock.Request) -> web.StreamResponse:
@@ -94,16 +96,66 @@ class Cluster(kmock.KubernetesEmulator):
         return super().__contains__(item)  # type: ignore[operator]
 
     async def _serve_list(self, request: kmock.Request) -> kmock.Payload:
-        listing: dict[str, Any] = await super()._serve_list(request)  # type: ignore[assignment]
-        listing["metadata"]["resourceVersion"] = str(_last_version())
-        _page(listing, request.params)
         assert request.resource is not None
+        continued = self._continued(request.params)
+        if continued is None:
+            listing: dict[str, Any] = await super()._serve_list(request)  # type: ignore[assignment]
+            listing["metadata"]["resourceVersion"] = str(_last_version())
+            self._first_page(listing, request.params)
+        else:
+            listing = continued
         listing["apiVersion"] = _api_version(request.resource)
         listing["kind"] = f"{self._kind(request.resource)}List"
         if _wants_table(request):
             columns = self.printer_columns.get(request.resource, [])
             return printer_table(listing["items"], columns, listing["metadata"])
         return listing
+
+    def _first_page(self, listing: dict[str, Any], params: Any) -> None:
+        """Cut ``listing`` to its first page as kube-apiserver pages a LIST: items in key order
+        (namespace, name), at most ``limit``, and an opaque ``continue`` token naming the rest,
+        kept as a snapshot at this resourceVersion (so later pages cost their own size, and a
+        watch from that version sees whatever changed while the pages were read)."""
+        items = sorted(listing["items"], key=_list_key)
+        if token := params.get("continue"):  # a snapshot no longer kept: go on from its key
+            _, _, after = json.loads(base64.urlsafe_b64decode(token))
+            items = [item for item in items if _list_key(item) > tuple(after)]
+        listing["items"] = self._cut(listing, items, params)
+
+    def _continued(self, params: Any) -> dict[str, Any] | None:
+        """The next page of a kept snapshot, or None when ``params`` continue none."""
+        token = params.get("continue")
+        if not token:
+            return None
+        snapshot, offset, _ = json.loads(base64.urlsafe_b64decode(token))
+        if snapshot not in self._snapshots:
+            return None
+        version, items = self._snapshots[snapshot]
+        listing: dict[str, Any] = {"metadata": {"resourceVersion": version}}
+        listing["items"] = self._cut(listing, items[offset:], params, snapshot, offset)
+        return listing
+
+    def _cut(
+        self,
+        listing: dict[str, Any],
+        items: list[dict[str, Any]],
+        params: Any,
+        snapshot: str | None = None,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        limit = int(params.get("limit") or 0)
+        if not 0 < limit < len(items):
+            self._snapshots.pop(snapshot or "", None)
+            return items
+        if snapshot is None:
+            snapshot, offset = uuid.uuid4().hex, 0
+            self._snapshots[snapshot] = (listing["metadata"]["resourceVersion"], items)
+            while len(self._snapshots) > 32:  # an abandoned listing's snapshot expires
+                del self._snapshots[next(iter(self._snapshots))]
+        last = json.dumps([snapshot, offset + limit, _list_key(items[limit - 1])])
+        listing["metadata"]["continue"] = base64.urlsafe_b64encode(last.encode()).decode()
+        listing["metadata"]["remainingItemCount"] = len(items) - limit
+        return items[:limit]
 
     async def _serve_version(self, request: kmock.Request) -> kmock.Payload:
         """Discovery as the API server answers it: the core group-version is ``v1`` (not
@@ -283,28 +335,9 @@ def _api_version(resource: kmock.resource) -> str:
     return f"{resource.group}/{resource.version}" if resource.group else str(resource.version)
 
 
-def _page(listing: dict[str, Any], params: Any) -> None:
-    """Cut ``listing`` to the page ``params`` ask for, as kube-apiserver pages a LIST: items in
-    key order (namespace, name), at most ``limit``, and an opaque ``continue`` token for the
-    rest. Every page carries the first page's resourceVersion, so a watch started from it sees
-    whatever changed while the pages were read (the API server reads pages from one snapshot;
-    later pages here may be newer, which a watch from that version only repeats)."""
-
-    def key(item: dict[str, Any]) -> tuple[str, str]:
-        return item["metadata"].get("namespace") or "", item["metadata"]["name"]
-
-    items = sorted(listing["items"], key=key)
-    if token := params.get("continue"):
-        version, after = json.loads(base64.urlsafe_b64decode(token))
-        listing["metadata"]["resourceVersion"] = version
-        items = [item for item in items if key(item) > tuple(after)]
-    limit = int(params.get("limit") or 0)
-    if 0 < limit < len(items):
-        last = json.dumps([listing["metadata"]["resourceVersion"], key(items[limit - 1])])
-        listing["metadata"]["continue"] = base64.urlsafe_b64encode(last.encode()).decode()
-        listing["metadata"]["remainingItemCount"] = len(items) - limit
-        items = items[:limit]
-    listing["items"] = items
+def _list_key(item: dict[str, Any]) -> tuple[str, str]:
+    """The order kube-apiserver lists in: namespace, then name."""
+    return item["metadata"].get("namespace") or "", item["metadata"]["name"]
 
 
 def _wants_table(request: kmock.Request) -> bool:

@@ -13,7 +13,6 @@ streamed reply is passed on unchecked.
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import replace
 
 from pydantic import ValidationError
 
@@ -63,7 +62,7 @@ class CompletionService:
             reply = engine.reply(answer, request.model)
             problem = check(reply.content)
             if problem is None:
-                return replace(answer, usage=reply.usage)
+                return Forwarded(answer.status, answer.body, answer.headers, reply.usage)
             return await self._repaired(engine, request, check, reply, problem)
         except RelnotesError as error:
             return await self._fall_back(engine, request, check, error)

@@ -131,8 +131,17 @@ class Reply:
             async with asyncio.timeout(read_timeout_s):
                 await connection.more()
 
-    async def read(self) -> bytes:
-        return b"".join([chunk async for chunk in self.chunks()])
+    async def read(self, timeout_s: float | None = None) -> bytes:
+        """The whole body, waiting at most ``timeout_s`` for what has not arrived (a completion
+        usually came with its head: then there is no wait and no timer)."""
+        connection = self._connection
+        if not connection.done and connection.error is None:
+            async with asyncio.timeout(timeout_s):
+                while not connection.done and connection.error is None:
+                    await connection.more()
+        if connection.error is not None:
+            raise connection.error
+        return b"".join(connection.chunks)
 
     def release(self) -> None:
         """Back to the pool when the answer was read to its end, else closed."""

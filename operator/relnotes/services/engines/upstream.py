@@ -147,8 +147,7 @@ class UpstreamEngine:
 
     async def _answer(self, reply: Reply) -> Forwarded:
         try:
-            async with asyncio.timeout(self._timeout_s):
-                return Forwarded(reply.status, await reply.read(), _kept(reply))
+            return Forwarded(reply.status, await reply.read(self._timeout_s), _kept(reply))
         except TimeoutError as error:
             raise ModelUnavailable(f"{self.name}: request timed out") from error
         except OSError as error:
