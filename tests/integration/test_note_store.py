@@ -4,15 +4,15 @@ the queries the view runs."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 from datetime import UTC, datetime, timedelta
 
 import psycopg
-import pytest
 from servers import PostgresServer
 from tests.notes import sample_note
+from tests.tools import RELNOTES
 
-from relnotes.cli.main import build_parser
-from relnotes.config import Settings
 from relnotes.models.spec import ReleaseNoteSpec
 from relnotes.storage.migrations import apply_migrations, available_migrations
 from relnotes.storage.note_store import NoteRef, NoteStore
@@ -27,17 +27,23 @@ async def test_concurrent_migrations_apply_each_file_once(database: str) -> None
     assert count == (len(versions),)
 
 
-def test_migrate_command_exit_codes(
-    database: str, postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    args = build_parser().parse_args(["migrate", "--timeout", "2"])
-    monkeypatch.setenv("RELNOTES_DATABASE_URL", database)
-    assert args.func(args, Settings()) == 0
-    assert args.func(args, Settings()) == 0  # already up to date
-    monkeypatch.setenv("RELNOTES_DATABASE_URL", "host=127.0.0.1 port=1 dbname=x user=x")
-    assert args.func(args, Settings()) == 1
-    monkeypatch.delenv("RELNOTES_DATABASE_URL")
-    assert args.func(args, Settings()) == 2
+def test_migrate_command_exit_codes(database: str, postgres_server: PostgresServer) -> None:
+    """``relnotes migrate`` as the Job runs it: 0 applied or up to date, 1 when Postgres cannot
+    be reached, 2 (naming the variable) when it is not configured."""
+
+    def migrate(url: str | None) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RELNOTES_")}
+        if url is not None:
+            env["RELNOTES_DATABASE_URL"] = url
+        command = [RELNOTES, "migrate", "--timeout", "2"]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+    assert migrate(database).returncode == 0
+    assert migrate(database).returncode == 0  # already up to date
+    assert migrate("host=127.0.0.1 port=1 dbname=x user=x").returncode == 1
+    unset = migrate(None)
+    assert unset.returncode == 2
+    assert "RELNOTES_DATABASE_URL: required by migrate" in unset.stderr
 
 
 async def test_upserts_are_idempotent_per_uid_and_generation(store: NoteStore) -> None:
