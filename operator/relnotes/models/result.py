@@ -97,6 +97,15 @@ class TokenUsage(BaseModel):
         """Prompt plus completion tokens."""
         return self.prompt_tokens + self.completion_tokens
 
+    @classmethod
+    def reported(cls, usage: Any) -> "TokenUsage":
+        """From a completion's ``usage`` object as the wire has it (absent counts are 0)."""
+        usage = usage or {}
+        return cls(
+            prompt_tokens=usage.get("prompt_tokens") or 0,
+            completion_tokens=usage.get("completion_tokens") or 0,
+        )
+
 
 class Provenance(BaseModel):
     """Where a draft came from: enough to audit spend and reproduce it."""

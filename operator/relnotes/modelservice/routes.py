@@ -59,11 +59,7 @@ def _count(context: ServiceContext, engine: str, started: float, answer: Forward
     usage = answer.usage
     if usage is None and answer.status == 200:  # not parsed on the way: read it here
         try:
-            found = from_json(answer.body).get("usage") or {}
-            usage = TokenUsage(
-                prompt_tokens=found.get("prompt_tokens") or 0,
-                completion_tokens=found.get("completion_tokens") or 0,
-            )
+            usage = TokenUsage.reported(from_json(answer.body).get("usage"))
         except (ValueError, AttributeError, TypeError):  # passed on as it came
             context.metrics.errors.labels(engine, "unreadable_usage").inc()
     prompt, completion = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)

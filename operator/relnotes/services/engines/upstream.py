@@ -181,11 +181,7 @@ class UpstreamEngine:
             document = from_json(forwarded.body)
             choice = document["choices"][0]
             content = choice["message"]["content"]
-            usage = document.get("usage") or {}
-            tokens = TokenUsage(
-                prompt_tokens=usage.get("prompt_tokens") or 0,
-                completion_tokens=usage.get("completion_tokens") or 0,
-            )
+            tokens = TokenUsage.reported(document.get("usage"))
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
             # Not JSON, cut short, or JSON without choices (a proxy's error page, a dropped
             # connection): the wire's fault, retried with backoff, never an invalid-output
