@@ -207,3 +207,43 @@ async def test_a_reply_abandoned_by_a_timeout_closes_its_connection(
 async def test_only_http_urls_are_origins() -> None:
     with pytest.raises(ValueError, match="not an http"):
         Origin(URL("ftp://example.com/v1/chat/completions"), {})
+
+
+async def test_requests_past_the_connection_limit_wait_for_a_released_reply(
+    serve: Callable[..., Awaitable[RawServer]],
+) -> None:
+    release = asyncio.Event()
+
+    async def held(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await release.wait()
+        writer.write(framed(b"{}"))
+
+    server = await serve(held)
+    origin = Origin(server.url, {}, limit=2)
+    posts = [asyncio.create_task(fetch(origin)) for _ in range(3)]
+    await asyncio.sleep(0.2)
+    assert server.connections == 2  # the third waits for a slot, not for a new connection
+    release.set()
+    assert [status for status, _, _ in await asyncio.gather(*posts)] == [200, 200, 200]
+    assert server.connections == 2  # the third reused a released connection
+    origin.close()
+
+
+async def test_a_failed_request_gives_its_slot_back(
+    serve: Callable[..., Awaitable[RawServer]],
+) -> None:
+    async def answer(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(framed(b"{}"))
+
+    server = await serve(answer)
+    assert server.server is not None
+    url = server.url
+    server.server.close()
+    await server.server.wait_closed()
+    origin = Origin(url, {}, limit=1)
+    for _ in range(2):
+        with pytest.raises(ConnectionRefusedError):
+            await fetch(origin)
+    server.server = await asyncio.start_server(server.handle, "127.0.0.1", url.port)
+    assert (await fetch(origin))[0] == 200  # the refused tries did not keep the only slot
+    origin.close()

@@ -17,9 +17,10 @@ from collections.abc import AsyncIterator
 import httptools
 from yarl import URL
 
-__all__ = ["MAX_BODY", "Origin", "Reply", "UpstreamClosed"]
+__all__ = ["MAX_BODY", "MAX_CONNECTIONS", "Origin", "Reply", "UpstreamClosed"]
 
 MAX_BODY = 32 * 1024 * 1024  # an answer larger than this is not a chat completion
+MAX_CONNECTIONS = 1024  # requests in flight to one upstream; more wait for a connection
 
 
 class UpstreamClosed(ConnectionError):
@@ -114,7 +115,7 @@ class Reply:
     """An answer whose head has arrived; its body is read whole or chunk by chunk, once."""
 
     def __init__(self, origin: "Origin", connection: _Connection) -> None:
-        self._origin, self._connection = origin, connection
+        self._origin, self._connection, self._released = origin, connection, False
         self.status = connection._parser.get_status_code()
         self.headers = connection.headers  # lower-case names
 
@@ -144,14 +145,16 @@ class Reply:
         return b"".join(connection.chunks)
 
     def release(self) -> None:
-        """Back to the pool when the answer was read to its end, else closed."""
-        self._origin._release(self._connection)
+        """Back to the pool when the answer was read to its end, else closed (once)."""
+        if not self._released:
+            self._released = True
+            self._origin._release(self._connection)
 
 
 class Origin:
     """Pooled keep-alive connections to the scheme, host and port of ``url``; POSTs to its path."""
 
-    def __init__(self, url: URL, headers: dict[str, str]) -> None:
+    def __init__(self, url: URL, headers: dict[str, str], limit: int = MAX_CONNECTIONS) -> None:
         if url.scheme not in {"http", "https"} or not url.host:
             raise ValueError(f"not an http(s) URL: {url}")
         secure = url.scheme == "https"
@@ -161,12 +164,25 @@ class Origin:
         lines += [f"{name}: {value}" for name, value in headers.items()]
         self._head = ("\r\n".join(lines) + "\r\nContent-Length: ").encode("latin-1")
         self._idle: list[_Connection] = []
+        self._limit = limit
+        self._slots: asyncio.Semaphore | None = None  # made in the event loop that uses it
 
     async def post(self, body: bytes) -> Reply:
         """Send ``body``; the reply once its status line and headers have arrived.
 
-        A kept-alive connection the server closed while it was idle is replaced by a new one.
+        At most ``limit`` requests are in flight (each holds its connection until its reply is
+        released); a kept-alive connection the server closed while idle is replaced.
         """
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._limit)
+        await self._slots.acquire()
+        try:
+            return await self._post(body)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    async def _post(self, body: bytes) -> Reply:
         data = b"%b%d\r\n\r\n%b" % (self._head, len(body), body)
         while self._idle:
             connection = self._idle.pop()
@@ -202,6 +218,8 @@ class Origin:
             self._idle.append(connection)
         elif connection.transport is not None:
             connection.transport.abort()
+        assert self._slots is not None  # a reply exists only after post() took a slot
+        self._slots.release()
 
     def close(self) -> None:
         """Close every idle connection (answers still being read close when released)."""
