@@ -13,6 +13,11 @@ own work. Scenarios:
   view keeps drawn (256, ``handling.drawn_page``), so every request queries Postgres and draws
   its page (>= 0.25)
 
+and, for information, the floor under any uncached page: a handler that does nothing but the
+view's own query of that page (``VersionReads`` on the view's pool, uvloop as ``relnotes view``)
+and returns the same bytes unrendered. An uncached index cannot be cheaper than its query, so
+when the floor's ratio is under 0.25 no design that asks Postgres per page meets the target here.
+
 Each wrk run is bounded by --seconds; --rounds pairs of runs, the best kept.
 Needs PostgreSQL server binaries and wrk (apt-get).
 
@@ -44,7 +49,7 @@ from view_server import RELNOTES, seed_notes  # noqa: E402
 
 from relnotes.services.catalog import encode_cursor  # noqa: E402
 
-TARGETS = {"cached": 0.7, "304": 0.8, "uncached index": 0.25}
+TARGETS = {"cached": 0.7, "304": 0.8, "uncached index": 0.25}  # "floor" is information
 PATHS = ("/notes", "/notes/platform/note-7", "/api/v1/notes")
 BARE = """
 import base64, json, sys
@@ -59,6 +64,32 @@ async def handler(request):
 app = web.Application()
 app.router.add_get("/{tail:.*}", handler)
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[2]), access_log=None, print=None)
+"""
+FLOOR = """
+import sys, uvloop
+from aiohttp import web
+from relnotes.services.catalog import decode_cursor
+from relnotes.storage.database import build_pool
+from relnotes.storage.listing_queries import VersionReads, page_queries
+body = open(sys.argv[2], "rb").read()
+headers = {"Content-Type": "text/html; charset=utf-8"}
+async def main():
+    pool = build_pool(sys.argv[1], min_size=1, max_size=4, acquire_timeout_s=1.0)
+    await pool.open(wait=True)
+    reads = VersionReads(pool)
+    async def handler(request):
+        after = request.query.get("after")
+        query = page_queries((), after is not None, False)[0]
+        keyset = [*decode_cursor(after, "after")] if after is not None else []
+        await reads.read(query, [*keyset, 51])
+        return web.Response(body=body, headers=headers)
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", int(sys.argv[3])).start()
+    await __import__("asyncio").Event().wait()
+uvloop.run(main())
 """
 UNCACHED_LUA = """
 local cursors = {%s}
@@ -147,7 +178,23 @@ def main(seconds: int, connections: int, notes: int, rounds: int) -> int:
             )
         )
         bare = f"http://127.0.0.1:{bare_port}"
+        (work / "floor.py").write_text(FLOOR)
+        (work / "index.html").write_bytes(base64.b64decode(pages["/notes"][0]))
+        floor_port = free_port()
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(work / "floor.py"),
+                    database,
+                    str(work / "index.html"),
+                    str(floor_port),
+                ]
+            )
+        )
+        floor = f"http://127.0.0.1:{floor_port}"
         _wait(f"{bare}/notes")
+        _wait(f"{floor}/notes")
         with psycopg.connect(database) as conn:
             keys = conn.execute(
                 "SELECT created_at, id FROM release_notes ORDER BY created_at DESC, id DESC"
@@ -164,6 +211,7 @@ def main(seconds: int, connections: int, notes: int, rounds: int) -> int:
             ("304", "/notes", (view + "/notes", *conditional), (bare + "/notes", *conditional))
         )
         runs.append(("uncached index", "/notes", (view, *script), (bare + "/notes",)))
+        runs.append(("floor", "/notes", (floor, *script), (bare + "/notes",)))
         results: list[tuple[str, str, float, float, float, float]] = []
         for scenario, path, view_args, bare_args in runs:
             # Other work on the machine only ever slows a round down: keep the best round.
@@ -180,11 +228,12 @@ def main(seconds: int, connections: int, notes: int, rounds: int) -> int:
     failed = False
     for scenario, path, rate, p99, bare_rate, bare_p99 in results:
         ratio = rate / bare_rate
-        target = TARGETS[scenario]
-        failed |= ratio < target
+        target = TARGETS.get(scenario)
+        failed |= target is not None and ratio < target
         print(
             f"{scenario:15} {path:24} view {rate:8.0f} req/s p99 {p99:6.1f} ms | bare"
-            f" {bare_rate:8.0f} req/s p99 {bare_p99:6.1f} ms | ratio {ratio:.2f} (>= {target})"
+            f" {bare_rate:8.0f} req/s p99 {bare_p99:6.1f} ms | ratio {ratio:.2f}"
+            + (f" (>= {target})" if target is not None else " (information: query only)")
         )
     return 1 if failed else 0
 

@@ -6,6 +6,7 @@ so the Content-Security-Policy needs neither ``'unsafe-inline'`` nor any source 
 
 import base64
 import hashlib
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -15,10 +16,13 @@ from aiohttp import web
 from markupsafe import Markup
 
 from relnotes.models.result import Category, Risk
+from relnotes.services.catalog import NoteQuery
 from relnotes.storage.note_pages import NoteSummary
 from relnotes.view.markup import human_time, inline_markdown
 
 __all__ = ["render_html", "security_headers", "setup_templates"]
+
+_FORM_FIELDS = ("q", "namespace", "component", "environment", "version", "category", "risk")
 
 
 def _stylesheet() -> str:
@@ -58,13 +62,30 @@ def setup_templates(app: web.Application) -> None:
     environment.filters["inline_markdown"] = inline_markdown
     environment.filters["human_time"] = human_time
     item = environment.get_template("note_item.html")
+    form = environment.get_template("filters.html")
 
     @lru_cache(maxsize=8192)
-    def note_item(note: NoteSummary) -> Markup:
+    def note_item(note: NoteSummary) -> str:
         """One index entry; a row that did not change renders once (the row is its key)."""
-        return Markup(item.render(note=note))  # noqa: S704 - an autoescaped template
+        return item.render(note=note)
 
-    environment.filters["note_item"] = note_item
+    def note_items(notes: Sequence[NoteSummary]) -> Markup:
+        """The index's entries, joined once (not escaped and wrapped one by one in the loop)."""
+        return Markup("".join(map(note_item, notes)))  # noqa: S704 - autoescaped templates
+
+    @lru_cache(maxsize=256)
+    def form_for(action: str, values: tuple[str | None, ...]) -> Markup:
+        """The filter form showing ``values``: drawn once per set of filters, not per page."""
+        fields = dict(zip(_FORM_FIELDS, values, strict=True))
+        return Markup(form.render(action=action, form=fields))  # noqa: S704 - autoescaped
+
+    def filter_form(action: str, query: NoteQuery) -> Markup:
+        """The filter and search form of ``action``, filled in with ``query``'s filters."""
+        values = tuple(getattr(query, name) for name in _FORM_FIELDS)
+        return form_for(action, tuple(getattr(v, "value", v) for v in values))
+
+    environment.filters["note_items"] = note_items
+    environment.globals["filter_form"] = filter_form
     environment.globals["style"] = Markup(_stylesheet())  # noqa: S704 - our own file
     environment.globals["categories"] = [c.value for c in Category]
     environment.globals["risks"] = [r.value for r in Risk]

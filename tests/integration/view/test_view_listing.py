@@ -201,3 +201,34 @@ async def test_listings_asked_together_each_get_their_own_page(
     for n, page in enumerate(pages[30:], start=1):
         assert page == whole[10 : 10 + n]
     assert max(sizes) > 1  # some did share a pipeline
+
+
+async def test_the_filter_form_shows_the_filters_of_its_own_page(
+    view: TestClient[Any, Any], write: Writer
+) -> None:
+    await write("vpc", namespace="network", component="vpc", note=drafted("Opened port 443."))
+
+    def form(html: str) -> dict[str, str]:
+        found = dict(re.findall(r'<input[^>]*name="(\w+)" value="([^"]*)"', html))
+        for name in ("category", "risk"):
+            select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+            assert select is not None
+            chosen = re.findall(r"<option selected>(\w+)</option>", select.group(0))
+            found[name] = chosen[0] if chosen else ""
+        return found
+
+    for path in ("/notes", "/changelog"):
+        asked = f"{path}?q=port+%3Cb%3E&namespace=network&category=security&risk=high"
+        shown = form(await (await view.get(asked)).text())
+        assert shown == {
+            "q": "port &lt;b&gt;",  # escaped, as every value the reader typed
+            "namespace": "network",
+            "component": "",
+            "environment": "",
+            "version": "",
+            "category": "security",
+            "risk": "high",
+        }
+        # The form is drawn once per set of filters: another set gets its own.
+        shown = form(await (await view.get(f"{path}?component=vpc")).text())
+        assert shown == {**dict.fromkeys(shown, ""), "component": "vpc"}
