@@ -13,6 +13,11 @@ emulator):
              process, against a fresh bare kopf process on the bare run's N objects (its
              initial listing): each timed from process start to steady state, that is, until
              it has read the whole listing (its watch has begun) and then spent a second idle.
+             kopf ends each object's worker 5 s after its last event (``settings.queueing.
+             idle_timeout``): 10,000 exits cost about a tenth of a core for as long as the
+             listing took, and when they begin depends on how long the listing took (bare
+             kopf's single LIST ended before its first exits; a paged listing ends after).
+             Both restarted processes keep their workers for 60 s, so neither counts them.
 
 It prints each run's throughput and the ratios to bare kopf, model calls versus distinct inputs
 (from the model-service's /metrics), the restart's model calls and writes to ReleaseNotes, and
@@ -54,6 +59,7 @@ from relnotes.controller.handlers import build_registry  # noqa: E402
 
 MAX_N = 10_000
 IDLE_S = 1.0  # steady: this long without the operator using CPU, after its watch began
+HELD_WORKERS_S = 60.0  # kopf's per-object workers on restart (see the restart phase)
 TARGETS = {"miss": 0.6, "hit": 0.85, "restart": 1.5, "rss_mib": 250.0}
 PATH = f"/apis/{API_GROUP}/{API_VERSION}/namespaces/bench/{PLURAL}"
 CALLS = re.compile(r'^relnotes_model_requests_total\{[^}]*status="200"[^}]*\} (\S+)$', re.M)
@@ -76,10 +82,12 @@ def bare_registry() -> kopf.OperatorRegistry:
     return registry
 
 
-async def child(kind: str) -> None:
+async def child(kind: str, idle_timeout_s: float | None) -> None:
     """The operator process: run kopf clusterwide until SIGTERM; say READY on stdout."""
     settings = kopf.OperatorSettings()
     settings.scanning.disabled = True  # the emulator serves no CRDs to scan
+    if idle_timeout_s is not None:
+        settings.queueing.idle_timeout = idle_timeout_s
     registry = bare_registry() if kind == "bare" else build_registry()
     ready = asyncio.Event()
     operator = asyncio.create_task(
@@ -139,13 +147,17 @@ def cpu_seconds(pid: int) -> float:
 
 
 @asynccontextmanager
-async def operator(kind: str, env: dict[str, str], config: Path) -> AsyncIterator[Any]:
-    """An operator process of ``kind``, started and READY; stopped when the block exits."""
+async def operator(
+    kind: str, env: dict[str, str], config: Path, *, hold_workers: bool = False
+) -> AsyncIterator[Any]:
+    """An operator process of ``kind``, started and READY; stopped when the block exits.
+    ``hold_workers`` keeps kopf's per-object workers for 60 s (see the restart phase)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         __file__,
         "--child",
         kind,
+        *(["--idle-timeout", str(HELD_WORKERS_S)] if hold_workers else []),
         env={**env, "KUBECONFIG": str(config)},
         stdout=asyncio.subprocess.PIPE,
     )
@@ -199,7 +211,7 @@ async def run(
         cluster.watches_begun = 0
         writes, calls = len(cluster.writes), await model_calls(metrics) if metrics else 0
         started = time.monotonic()
-        async with operator(kind, env, config) as process:
+        async with operator(kind, env, config, hold_workers=True) as process:
             outcome.restart_s = await steady_after(cluster, process.pid, started)
             outcome.restart_rss_mib = peak_rss_mib(process.pid)
         outcome.restart_writes = len(cluster.writes) - writes
@@ -343,6 +355,7 @@ def parse_args() -> argparse.Namespace:
         "--n", type=int, default=MAX_N, help=f"objects per run (1..{MAX_N}; {MAX_N})"
     )
     parser.add_argument("--child", choices=["bare", "relnotes"], help=argparse.SUPPRESS)
+    parser.add_argument("--idle-timeout", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not 1 <= args.n <= MAX_N:
         parser.error(f"--n must be between 1 and {MAX_N}")
@@ -352,6 +365,6 @@ def parse_args() -> argparse.Namespace:
 if __name__ == "__main__":
     arguments = parse_args()
     if arguments.child:
-        asyncio.run(child(arguments.child))
+        asyncio.run(child(arguments.child, arguments.idle_timeout))
     else:
         sys.exit(asyncio.run(main(arguments.n)))

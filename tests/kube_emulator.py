@@ -60,6 +60,7 @@ class Cluster(kmock.KubernetesEmulator):
         super().__init__(*args, **kwargs)
         self.writes: list[tuple[str, str | None]] = []
         self.lists: list[dict[str, str]] = []
+        self.metadata_lists = 0  # LISTs answered as PartialObjectMetadataList
         self._snapshots: dict[str, tuple[str, list[dict[str, Any]]]] = {}
         self.printer_columns: dict[kmock.resource, list[dict[str, Any]]] = {}
 
@@ -109,6 +110,9 @@ class Cluster(kmock.KubernetesEmulator):
         if _wants_table(request):
             columns = self.printer_columns.get(request.resource, [])
             return printer_table(listing["items"], columns, listing["metadata"])
+        if _wants_metadata(request):
+            self.metadata_lists += 1
+            return _metadata_only(listing)
         return listing
 
     def _first_page(self, listing: dict[str, Any], params: Any) -> None:
@@ -343,6 +347,27 @@ def _list_key(item: dict[str, Any]) -> tuple[str, str]:
 def _wants_table(request: kmock.Request) -> bool:
     """kubectl's human output asks for ``application/json;as=Table;...`` first."""
     return "as=Table" in request.headers.get("Accept", "")
+
+
+def _wants_metadata(request: kmock.Request) -> bool:
+    """``application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`` (first): only the
+    objects' metadata, as kube-apiserver answers it (``kubectl get --show-kind -o name``, the
+    history sweep)."""
+    first = request.headers.get("Accept", "").split(",")[0]
+    return "as=PartialObjectMetadataList" in first
+
+
+def _metadata_only(listing: dict[str, Any]) -> dict[str, Any]:
+    meta = "meta.k8s.io/v1"
+    return {
+        "apiVersion": meta,
+        "kind": "PartialObjectMetadataList",
+        "metadata": listing["metadata"],
+        "items": [
+            {"apiVersion": meta, "kind": "PartialObjectMetadata", "metadata": item["metadata"]}
+            for item in listing["items"]
+        ],
+    }
 
 
 class _JsonStreams(web.BaseRequest):

@@ -84,3 +84,22 @@ async def test_a_bad_row_alone_in_a_batch_fails_no_write_queued_behind_it(
         await bad
     await writes
     assert len(await store.list(namespace="ns")) == 5
+
+
+async def test_writes_of_one_row_that_arrive_together_land_in_their_order(
+    store: NoteStore, batch_sizes: list[int]
+) -> None:
+    """One statement cannot upsert a row twice: the second write of a key waits for the next
+    statement, so the last write wins, as it would written one by one."""
+    ref, other = NoteRef("uid-1", 1, "ns", "note-1"), NoteRef("uid-2", 1, "ns", "note-2")
+    results = await asyncio.gather(
+        store.begin(ref, SPEC, "rn1:k"),
+        store.fail(ref, SPEC, "the model refused"),
+        store.begin(other, SPEC, "rn1:k"),
+        return_exceptions=True,
+    )
+    assert results == [None, None, None]
+    assert batch_sizes == [3], "they arrived together"
+    rows = {row.uid: row for row in await store.list(namespace="ns")}
+    assert (rows["uid-1"].phase, rows["uid-1"].error) == ("Failed", "the model refused")
+    assert rows["uid-2"].phase == "Generating"

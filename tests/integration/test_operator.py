@@ -261,6 +261,32 @@ async def test_delete_is_never_blocked_and_history_is_marked_even_when_postgres_
         await eventually(lambda: note_rows(dsn, uids["orphan"])[0][3] is not None, timeout_s=20)
 
 
+async def test_what_changed_while_no_operator_ran_is_drafted_when_one_starts(
+    operator_env: None, cluster: Cluster, model: FaultProxy, database: str
+) -> None:
+    """A restart re-drafts from kopf's own record in status (the configuration it last handled,
+    its unfinished handlers): a spec changed, a new regenerate token and a note created while
+    the operator was down are drafted; a note that did not change costs nothing."""
+    names = ["edited", "token", "same"]
+    async with running_operator(build_registry()):
+        for name in names:
+            await create(cluster, name, f"Rotate the TLS certificate of the {name} ingress")
+        await all_ready(cluster, names)
+    calls = model.calls
+    await merge(cluster, "edited", {"spec": {"changeSummary": "Move the edited zone to Route53"}})
+    await merge(cluster, "token", {"metadata": {"annotations": {"relnotes.io/regenerate": "1"}}})
+    await create(cluster, "new", "Enable deletion protection on the orders database")
+
+    async with running_operator(build_registry()):
+        await eventually(lambda: is_ready(cluster, "edited", generation=2))
+        await eventually(lambda: status(cluster, "token").get("regenerateToken") == "1")
+        await eventually(lambda: is_ready(cluster, "new"))
+        await asyncio.sleep(1.0)  # nothing more comes
+    assert model.calls == calls + 3  # the edited spec, the token, the new note; not "same"
+    uid = cluster.note("ns1", "same")["metadata"]["uid"]
+    assert [(row[1], row[2]) for row in note_rows(database, uid)] == [(1, "Ready")]
+
+
 async def test_resources_deleted_while_the_operator_was_down_are_marked_at_start(
     operator_env: None, cluster: Cluster, model: FaultProxy, database: str, redis_url: str
 ) -> None:
@@ -290,7 +316,7 @@ async def test_years_of_notes_are_listed_in_pages_and_the_sweep_reads_every_page
     gone = names[LIST_PAGE + 7]  # on the second page
     uid = cluster.note("ns1", gone)["metadata"]["uid"]
     await cluster.delete(f"{BASE}/{gone}")  # nobody is watching
-    writes, lists = len(cluster.writes), len(cluster.lists)
+    writes, lists, metadata_lists = len(cluster.writes), len(cluster.lists), cluster.metadata_lists
 
     def continued() -> int:
         return sum("continue" in params for params in cluster.lists[lists:])
@@ -302,6 +328,7 @@ async def test_years_of_notes_are_listed_in_pages_and_the_sweep_reads_every_page
     assert len(cluster.writes) == writes
     pages = cluster.lists[lists:]
     assert all(params.get("limit") == str(LIST_PAGE) for params in pages), pages
+    assert cluster.metadata_lists - metadata_lists >= 3  # the sweep read uids, not the notes
     marked = [row for row in note_rows(database) if row[3] is not None]
     assert [row[0] for row in marked] == [uid]  # every live note on a later page is seen live
 
@@ -327,7 +354,7 @@ async def test_two_replicas_coalesce_and_a_restart_does_not_regenerate(
     rows_before = note_rows(database)
     assert len(rows_before) == len(names)  # one row per (uid, generation), not per replica
 
-    async with running_operator(build_registry()):  # resume: status already describes each
+    async with running_operator(build_registry()):  # a restart: status already describes each
         await asyncio.sleep(1.5)
     assert model.calls == 1
     assert note_rows(database) == rows_before

@@ -13,7 +13,6 @@ from typing import Any, LiteralString
 
 from psycopg import AsyncConnection
 from psycopg.rows import TupleRow
-from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from relnotes.models.result import GeneratedNote
@@ -24,13 +23,17 @@ from relnotes.storage.note_rows import NoteRows
 
 __all__ = ["NoteRef", "NoteStore"]
 
+# Rows come as one JSON array (``BatchedWriter``), in (uid, generation) order.
 _UPSERT: LiteralString = """
 INSERT INTO release_notes AS r
     (uid, generation, namespace, name, component, environment, version, spec, phase,
      draft, provenance, cache_key, cache_hit, error)
-VALUES (%(uid)s, %(generation)s, %(namespace)s, %(name)s, %(component)s, %(environment)s,
-        %(version)s, %(spec)s, %(phase)s, %(draft)s, %(provenance)s, %(cache_key)s,
-        %(cache_hit)s, %(error)s)
+SELECT x.uid, x.generation, x.namespace, x.name, x.component, x.environment, x.version, x.spec,
+       x.phase, x.draft, x.provenance, x.cache_key, x.cache_hit, x.error
+FROM jsonb_to_recordset(%s) AS x(uid text, generation bigint, namespace text, name text,
+     component text, environment text, version text, spec jsonb, phase text, draft jsonb,
+     provenance jsonb, cache_key text, cache_hit boolean, error text)
+ORDER BY x.uid, x.generation
 ON CONFLICT (uid, generation) DO UPDATE SET
     phase = CASE WHEN EXCLUDED.phase = 'Generating' AND r.phase = 'Ready'
                  THEN r.phase ELSE EXCLUDED.phase END,
@@ -43,7 +46,7 @@ ON CONFLICT (uid, generation) DO UPDATE SET
     error = EXCLUDED.error,
     updated_at = now(),
     deleted_at = NULL
-RETURNING cache_hit
+RETURNING uid, generation, cache_hit
 """
 
 
@@ -60,14 +63,14 @@ class NoteRef:
 class NoteStore(NoteRows):
     """Repository over ``release_notes``; every failure to reach Postgres is StoreUnavailable.
 
-    Upserts that arrive together are pipelined (``BatchedWriter``); each still returns only
-    once its own row is written.
+    Upserts that arrive together are written by one statement (``BatchedWriter``); each still
+    returns only once its own row is written.
     """
 
     def __init__(self, pool: AsyncConnectionPool[AsyncConnection[TupleRow]]) -> None:
         super().__init__(pool)
         self._upserts = BatchedWriter(
-            pool, _UPSERT, order=lambda row: (row["uid"], row["generation"]), action="upsert"
+            pool, _UPSERT, key=lambda row: (row["uid"], row["generation"]), action="upsert"
         )
 
     async def begin(self, ref: NoteRef, spec: ReleaseNoteSpec, cache_key: str) -> None:
@@ -91,8 +94,8 @@ class NoteStore(NoteRows):
                 ref,
                 spec,
                 phase="Ready",
-                draft=Jsonb(note.draft.model_dump(mode="json", by_alias=True)),
-                provenance=Jsonb(note.provenance.model_dump(mode="json", by_alias=True)),
+                draft=note.draft.model_dump(mode="json", by_alias=True),
+                provenance=note.provenance.model_dump(mode="json", by_alias=True),
                 cache_key=cache_key,
                 cache_hit=hit,
             )
@@ -149,7 +152,7 @@ class NoteStore(NoteRows):
             "component": spec.component,
             "environment": spec.environment,
             "version": spec.version,
-            "spec": Jsonb(spec.to_manifest()),
+            "spec": spec.to_manifest(),
             "draft": None,
             "provenance": None,
             "cache_key": None,

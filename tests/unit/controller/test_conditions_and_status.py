@@ -8,7 +8,6 @@ import pytest
 from tests.notes import sample_note
 
 from relnotes.controller.conditions import TYPES, Condition, merge
-from relnotes.controller.handlers import needs_generation
 from relnotes.controller.reconcile import parse_spec
 from relnotes.controller.settings import ControllerSettings
 from relnotes.controller.status import Observed, failure, ready
@@ -72,15 +71,6 @@ def test_failure_says_which_stage_stopped_and_why() -> None:
     assert by_type["Persisted"]["status"] == "False"
     assert by_type["Accepted"]["status"] == "True"
     assert by_type["Generated"]["status"] == "Unknown"
-
-
-def test_needs_generation_only_when_status_is_behind() -> None:
-    assert needs_generation(_body())  # type: ignore[arg-type]
-    done = _body(phase="Ready", observedGeneration=2)
-    assert not needs_generation(done)  # type: ignore[arg-type]
-    assert needs_generation(_body(phase="Ready", observedGeneration=1))  # type: ignore[arg-type]
-    done["metadata"]["annotations"] = {"relnotes.io/regenerate": "2"}  # type: ignore[index]
-    assert needs_generation(done)  # type: ignore[arg-type]
 
 
 def test_parse_spec_names_the_field() -> None:
