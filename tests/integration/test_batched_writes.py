@@ -98,7 +98,7 @@ async def test_writes_of_one_row_that_arrive_together_land_in_their_order(
         store.begin(other, SPEC, "rn1:k"),
         return_exceptions=True,
     )
-    assert results == [None, None, None]
+    assert list(results) == [None, None, None]
     assert batch_sizes == [3], "they arrived together"
     rows = {row.uid: row for row in await store.list(namespace="ns")}
     assert (rows["uid-1"].phase, rows["uid-1"].error) == ("Failed", "the model refused")
