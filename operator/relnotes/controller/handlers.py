@@ -21,6 +21,7 @@ import kopf
 from relnotes import API_GROUP, API_VERSION, PLURAL
 from relnotes.config import Settings
 from relnotes.controller.context import OperatorContext
+from relnotes.controller.diffbase import StatusEssence
 from relnotes.controller.probe_server import ProbeServer
 from relnotes.controller.reconcile import reconcile
 from relnotes.controller.settings import ControllerSettings
@@ -61,7 +62,7 @@ def configure(settings: kopf.OperatorSettings) -> None:
     needs no write access to ReleaseNotes beyond their status subresource.
     """
     settings.persistence.progress_storage = kopf.StatusProgressStorage(field="status.kopf.progress")
-    settings.persistence.diffbase_storage = kopf.StatusDiffBaseStorage(
+    settings.persistence.diffbase_storage = StatusEssence(
         field="status.kopf.lastHandledConfiguration"
     )
     settings.posting.loggers = False  # Events are the explicit kopf.info/warn calls only.
